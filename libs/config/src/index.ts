@@ -1,3 +1,6 @@
+export { bootOrExit, createLogger, exitOnSignals } from './boot';
 export { EnvironmentValidationError } from './environment-validation.error';
+export { loadConfig, type ConfigGroups, type LoadedConfig } from './load-config';
 export { loadEnvironment, type Environment } from './load-environment';
+export { LOG_LEVELS, RuntimeEnvironment, type LogLevel } from './runtime.environment';
 export { TypedConfigModule } from './typed-config.module';

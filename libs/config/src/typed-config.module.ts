@@ -1,21 +1,24 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { type ClassConstructor } from 'class-transformer';
 
 /**
- * Makes an already-validated config object injectable by its class, and feeds
- * the same values to @nestjs/config's ConfigService for integrations that read
- * it. No .env file is ever looked for.
+ * Makes already-validated config groups injectable by their classes (inject
+ * `AwsEnvironment`, `ApiEnvironment`, ...), and feeds the same values to
+ * @nestjs/config's ConfigService for integrations that read it. No .env file
+ * is ever looked for.
  */
 @Module({})
 export class TypedConfigModule {
-  static forRoot<T extends object>(schema: ClassConstructor<T>, config: T): DynamicModule {
+  static forRoot(config: Readonly<Record<string, object>>): DynamicModule {
+    const groups = Object.values(config);
+    const providers: Provider[] = groups.map((group) => ({ provide: group.constructor, useValue: group }));
+    const flat = Object.assign({}, ...groups) as Record<string, unknown>;
     return {
       module: TypedConfigModule,
       global: true,
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, ignoreEnvVars: true, load: [() => ({ ...config })] })],
-      providers: [{ provide: schema, useValue: config }],
-      exports: [schema],
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, ignoreEnvVars: true, load: [() => flat] })],
+      providers,
+      exports: providers.map((provider) => (provider as { provide: object }).provide as never),
     };
   }
 }

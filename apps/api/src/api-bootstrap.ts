@@ -1,0 +1,25 @@
+import { NestFactory } from '@nestjs/core';
+import { createLogger } from '@app/config';
+import { redisTransportOptions } from '@app/job-events';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { type ApiConfig } from './config/api.config';
+
+/**
+ * Creates the api as a hybrid app: HTTP plus, when REDIS_URL is set, the Redis
+ * transport on which job events from the worker arrive. Body parsing is off:
+ * routes read their bodies themselves so uploads are size-bounded and stored as sent.
+ */
+export async function createApiApp(module: unknown, config: Pick<ApiConfig, 'runtime'>): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module as never, {
+    bodyParser: false,
+    logger: createLogger(config.runtime),
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  if (config.runtime.REDIS_URL) {
+    app.connectMicroservice(redisTransportOptions(config.runtime.REDIS_URL), { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
+  return app;
+}
+

@@ -1,0 +1,9 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const ALLOW_QUERY_TOKEN = 'auth:allow-query-token';
+
+/**
+ * Browsers' EventSource cannot set headers, so SSE routes also take the token
+ * from the `access_token` cookie or query parameter.
+ */
+export const AllowQueryToken = () => SetMetadata(ALLOW_QUERY_TOKEN, true);

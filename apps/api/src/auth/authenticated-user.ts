@@ -1,0 +1,3 @@
+export interface AuthenticatedUser {
+  readonly id: string;
+}

@@ -1,0 +1,91 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { ObjectStore, QueuePublisher } from '@app/aws';
+import { type JobKind } from '@app/database';
+import { JobLedger } from '@app/job-events';
+import { ApiEnvironment } from '../config/api.environment';
+import { ApiException } from '../http/api.exception';
+
+export interface JobLaunch {
+  readonly taskId: string;
+  readonly userId: string;
+  readonly kind: JobKind;
+  /** What the request envelope points the AI at (an object key or a bundle prefix). */
+  readonly inputKey: string;
+  readonly options: Record<string, unknown>;
+  readonly objects: readonly { key: string; body: Buffer | string }[];
+  readonly envelope: string;
+  readonly events: { readonly requested: string; readonly failed: string };
+}
+
+export interface LaunchedJob {
+  readonly message: string;
+  readonly taskId: string;
+  readonly status: 'queued';
+}
+
+/**
+ * Starts an AI job in the only safe order: bundle in S3, then the job row and
+ * its first event, then the request message. A failure at any step undoes the
+ * earlier ones, so no job claims to be queued without a message behind it.
+ */
+@Injectable()
+export class JobLauncher {
+  private readonly logger = new Logger(JobLauncher.name);
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly queue: QueuePublisher,
+    private readonly ledger: JobLedger,
+    private readonly api: ApiEnvironment,
+  ) {}
+
+  async launch(launch: JobLaunch, message: string): Promise<LaunchedJob> {
+    await this.putObjects(launch);
+    try {
+      await this.ledger.open(
+        { taskId: launch.taskId, userId: launch.userId, kind: launch.kind, status: 'QUEUED', inputKey: launch.inputKey, options: launch.options },
+        { type: launch.events.requested, payload: { taskId: launch.taskId, status: 'QUEUED' } },
+      );
+    } catch (error) {
+      await this.removeObjects(launch);
+      throw error;
+    }
+    try {
+      await this.queue.send(this.api.SQS_REQUEST_QUEUE_URL, launch.envelope);
+    } catch (error) {
+      this.logger.error(`task ${launch.taskId}: request message not sent: ${String(error)}`);
+      await this.failUnsent(launch);
+      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, 'QUEUE_UNAVAILABLE', 'The job could not be queued; please try again shortly');
+    }
+    this.logger.log(`task ${launch.taskId}: queued ${launch.kind} for user ${launch.userId}`);
+    return { message, taskId: launch.taskId, status: 'queued' };
+  }
+
+  private async putObjects(launch: JobLaunch): Promise<void> {
+    try {
+      for (const object of launch.objects) await this.store.put(object.key, object.body);
+    } catch (error) {
+      this.logger.error(`task ${launch.taskId}: bundle upload failed: ${String(error)}`);
+      await this.removeObjects(launch);
+      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, 'STORAGE_UNAVAILABLE', 'The upload could not be stored; please try again shortly');
+    }
+  }
+
+  private async failUnsent(launch: JobLaunch): Promise<void> {
+    await this.ledger.advance(
+      launch.taskId,
+      ['QUEUED'],
+      { status: 'FAILED', errorCode: 'QUEUE_UNAVAILABLE', errorMessage: 'The job could not be queued', finishedAt: new Date() },
+      () => ({ type: launch.events.failed, payload: { taskId: launch.taskId, status: 'FAILED', errorCode: 'QUEUE_UNAVAILABLE' } }),
+    );
+    await this.removeObjects(launch);
+  }
+
+  private async removeObjects(launch: JobLaunch): Promise<void> {
+    for (const object of launch.objects) {
+      await this.store.delete(object.key).catch((error: unknown) => {
+        this.logger.warn(`task ${launch.taskId}: could not remove ${object.key}: ${String(error)}`);
+      });
+    }
+  }
+}

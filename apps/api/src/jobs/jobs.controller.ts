@@ -1,0 +1,30 @@
+import { Controller, DefaultValuePipe, Get, HttpStatus, Param, ParseIntPipe, Query, UseGuards } from '@nestjs/common';
+import { JobsRepository } from '@app/database';
+import { type AuthenticatedUser } from '../auth/authenticated-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { ApiException } from '../http/api.exception';
+import { type JobView, toJobView } from './job.view';
+
+@Controller('v1/jobs')
+@UseGuards(JwtAuthGuard)
+export class JobsController {
+  constructor(private readonly jobs: JobsRepository) {}
+
+  @Get()
+  async list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
+  ): Promise<{ jobs: JobView[] }> {
+    const rows = await this.jobs.listForUser(user.id, { limit: Math.min(Math.max(limit, 1), 200) });
+    return { jobs: rows.map(toJobView) };
+  }
+
+  /** Another user's task id answers exactly like an unknown one. */
+  @Get(':taskId')
+  async get(@CurrentUser() user: AuthenticatedUser, @Param('taskId') taskId: string): Promise<JobView> {
+    const job = await this.jobs.findForUser(user.id, taskId);
+    if (!job) throw new ApiException(HttpStatus.NOT_FOUND, 'JOB_NOT_FOUND', `No job ${taskId}`);
+    return toJobView(job);
+  }
+}

@@ -1,0 +1,28 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsUrl, Max, Min } from 'class-validator';
+
+/** Variables only the worker reads. */
+export class WorkerEnvironment {
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'SQS_RESULT_QUEUE_URL must be a queue URL' })
+  SQS_RESULT_QUEUE_URL!: string;
+
+  /** Messages per receive (SQS allows 1-10); they are handled concurrently. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  WORKER_BATCH_SIZE = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  WORKER_WAIT_TIME_SECONDS = 20;
+
+  /** How long a received message stays invisible while it is handled. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(43200)
+  WORKER_VISIBILITY_TIMEOUT_SECONDS = 60;
+}

@@ -1,0 +1,22 @@
+/**
+ * What a handler decided about a message. Only the consumer turns outcomes
+ * into SQS actions: done deletes it, retry makes it visible again later,
+ * dead-letter moves it aside with its reason.
+ */
+export type Outcome =
+  | { readonly kind: 'done'; readonly note?: string }
+  | { readonly kind: 'retry'; readonly reason: string }
+  | { readonly kind: 'dead-letter'; readonly reason: string };
+
+export const Outcomes = {
+  done: (note?: string): Outcome => ({ kind: 'done', note }),
+  retry: (reason: string): Outcome => ({ kind: 'retry', reason }),
+  deadLetter: (reason: string): Outcome => ({ kind: 'dead-letter', reason }),
+};
+
+/** A message as the handlers see it; no SDK types past the consumer. */
+export interface ReceivedMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly receiveCount: number;
+}

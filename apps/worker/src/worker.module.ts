@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { SqsClientFactory } from '@app/aws';
+import { SqsModule } from '@ssut/nestjs-sqs';
+import { WorkerEnvironment } from './config/worker.environment';
+import { RESULT_CONSUMER, ResultQueueConsumer } from './consumer/result-queue.consumer';
+import { GraphResultHandler } from './results/graph-result.handler';
+import { JobMatcher } from './results/job-matcher';
+import { ProgressHandler } from './results/progress.handler';
+import { ResultDispatcher } from './results/result-dispatcher';
+import { RESULT_HANDLERS, type ResultHandler } from './results/result-handler';
+
+/** The worker's features; expects config, database, AWS and job events from the app module. */
+@Module({
+  imports: [
+    SqsModule.registerAsync({
+      inject: [WorkerEnvironment, SqsClientFactory],
+      useFactory: (worker: WorkerEnvironment, clients: SqsClientFactory) => ({
+        consumers: [
+          {
+            name: RESULT_CONSUMER,
+            queueUrl: worker.SQS_RESULT_QUEUE_URL,
+            sqs: clients.create(),
+            batchSize: worker.WORKER_BATCH_SIZE,
+            waitTimeSeconds: worker.WORKER_WAIT_TIME_SECONDS,
+            visibilityTimeout: worker.WORKER_VISIBILITY_TIMEOUT_SECONDS,
+            messageSystemAttributeNames: ['ApproximateReceiveCount'],
+            terminateVisibilityTimeout: (messages: { Attributes?: Partial<Record<string, string>> }[]) =>
+              ResultQueueConsumer.backoffSeconds(Number(messages[0]?.Attributes?.ApproximateReceiveCount ?? '1'), worker.WORKER_VISIBILITY_TIMEOUT_SECONDS),
+          },
+        ],
+      }),
+    }),
+  ],
+  providers: [
+    JobMatcher,
+    ProgressHandler,
+    GraphResultHandler,
+    {
+      provide: RESULT_HANDLERS,
+      inject: [ProgressHandler, GraphResultHandler],
+      useFactory: (...handlers: ResultHandler[]) => handlers,
+    },
+    ResultDispatcher,
+    ResultQueueConsumer,
+  ],
+})
+export class WorkerModule {}

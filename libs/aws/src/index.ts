@@ -1,0 +1,10 @@
+export { AwsConfigError } from './aws-config.error';
+export { AwsEnvironment, toAwsOptions } from './aws.environment';
+export { AwsModule } from './aws.module';
+export { DEFAULT_MAX_ATTEMPTS, type AwsCredentials, type AwsOptions } from './aws.options';
+export { ObjectStore, type ObjectStoreTuning } from './object-store.adapter';
+export { ObjectStoreError, type ObjectStoreErrorCode } from './object-store.error';
+export { QueuePublisher } from './queue-publisher.adapter';
+export { QueueError, type QueueErrorCode } from './queue.error';
+export { resolveCredentials } from './resolve-credentials';
+export { SqsClientFactory } from './sqs-client.factory';

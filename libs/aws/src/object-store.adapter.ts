@@ -1,0 +1,152 @@
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { describeError, isTransientAwsError } from './aws-error.classifier';
+import { toObjectStoreError } from './aws-error.mapper';
+import type { AwsOptions } from './aws.options';
+import { ObjectStoreError } from './object-store.error';
+import { createS3Client } from './sdk-client.config';
+
+/** Bodies above one part go multipart; at most partSize x queueSize bytes are buffered at once. */
+const PART_SIZE = 8 * 1024 * 1024;
+const QUEUE_SIZE = 4;
+/** The most keys ListObjectsV2 returns and DeleteObjects accepts per call. */
+const S3_BATCH_LIMIT = 1000;
+
+export interface ObjectStoreTuning {
+  /** Keys per ListObjectsV2 page; small values let tests exercise pagination. */
+  pageSize?: number;
+}
+
+/**
+ * The payload bucket on S3. Every method works on `bucket` and throws only
+ * ObjectStoreError (codes OBJECT_NOT_FOUND, STORAGE_UNAVAILABLE, INVALID_CONTENT, STORAGE_ERROR).
+ * Built by AwsModule; owns its SDK client and destroys it at application shutdown.
+ */
+export class ObjectStore implements OnApplicationShutdown {
+  readonly bucket: string;
+  private readonly s3: S3Client;
+  private readonly pageSize: number;
+
+  constructor(options: AwsOptions, tuning: ObjectStoreTuning = {}) {
+    this.bucket = options.payloadBucket;
+    this.s3 = createS3Client(options);
+    this.pageSize = Math.min(tuning.pageSize ?? S3_BATCH_LIMIT, S3_BATCH_LIMIT);
+  }
+
+  /** Streams the body up; large bodies go as a multipart upload that is aborted on failure. */
+  async put(key: string, body: Buffer | string | Readable, contentType = 'application/json'): Promise<void> {
+    const upload = new Upload({
+      client: this.s3,
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },
+      partSize: PART_SIZE,
+      queueSize: QUEUE_SIZE,
+      leavePartsOnError: false,
+    });
+    await this.attempt('put', key, () => upload.done());
+  }
+
+  /** The object's bytes as a stream. Errors while reading it surface on the stream itself, unmapped. */
+  async get(key: string): Promise<Readable> {
+    const output = await this.attempt('get', key, () =>
+      this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })),
+    );
+    if (output.Body instanceof Readable) return output.Body;
+    throw new ObjectStoreError('STORAGE_ERROR', `S3 get of "${key}" returned no readable body`, key);
+  }
+
+  async getText(key: string): Promise<string> {
+    const stream = await this.get(key);
+    return this.attempt('read', key, () => text(stream));
+  }
+
+  async getJson<T = unknown>(key: string): Promise<T> {
+    const raw = await this.getText(key);
+    try {
+      return JSON.parse(raw) as T;
+    } catch (error) {
+      const reason = describeError(error);
+      throw new ObjectStoreError('INVALID_CONTENT', `Object "${key}" is not valid JSON: ${reason}`, key, { cause: error });
+    }
+  }
+
+  /** Deleting a missing key succeeds, as in S3. */
+  async delete(key: string): Promise<void> {
+    await this.attempt('delete', key, () => this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })));
+  }
+
+  /** Deletes every key under a non-empty prefix; returns how many were deleted. */
+  async deletePrefix(prefix: string): Promise<number> {
+    if (prefix === '') throw new Error('ObjectStore.deletePrefix needs a non-empty prefix: it would empty the bucket');
+    // Listing everything first keeps pagination independent of the deletes.
+    const keys = await this.list(prefix);
+    for (let start = 0; start < keys.length; start += S3_BATCH_LIMIT) {
+      await this.deleteBatch(keys.slice(start, start + S3_BATCH_LIMIT));
+    }
+    return keys.length;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      const mapped = toObjectStoreError(error, 'head', this.bucket, key);
+      if (mapped.code === 'OBJECT_NOT_FOUND') return false;
+      throw mapped;
+    }
+  }
+
+  /** Every key under the prefix, in S3's (lexicographic) order, across all pages. */
+  async list(prefix: string): Promise<string[]> {
+    return this.attempt('list', prefix, async () => {
+      const keys: string[] = [];
+      const pages = paginateListObjectsV2(
+        { client: this.s3, pageSize: this.pageSize },
+        { Bucket: this.bucket, Prefix: prefix },
+      );
+      for await (const page of pages) {
+        for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+      }
+      return keys;
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.s3.destroy();
+  }
+
+  private async deleteBatch(keys: string[]): Promise<void> {
+    const output = await this.attempt('deletePrefix', keys[0], () =>
+      this.s3.send(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+        }),
+      ),
+    );
+    const failed = output.Errors?.[0];
+    if (failed === undefined) return;
+    const code = isTransientAwsError({ name: failed.Code }) ? 'STORAGE_UNAVAILABLE' : 'STORAGE_ERROR';
+    const count = output.Errors?.length ?? 1;
+    const detail = `${failed.Code ?? 'unknown'}: ${failed.Message ?? ''}`;
+    throw new ObjectStoreError(code, `S3 deletePrefix left ${count} keys, first "${failed.Key}" (${detail})`, failed.Key);
+  }
+
+  private async attempt<T>(action: string, key: string | undefined, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw toObjectStoreError(error, action, this.bucket, key);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { ConsoleLogger, type LoggerService } from '@nestjs/common';
+import { EnvironmentValidationError } from './environment-validation.error';
+import { LOG_LEVELS, type RuntimeEnvironment } from './runtime.environment';
+
+/** JSON lines in production (one object per line, for CloudWatch), colours locally. */
+export function createLogger(runtime: Pick<RuntimeEnvironment, 'LOG_FORMAT' | 'LOG_LEVEL'>): LoggerService {
+  const json = runtime.LOG_FORMAT === 'json';
+  const logLevels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(runtime.LOG_LEVEL) + 1);
+  return new ConsoleLogger({ json, colors: !json, logLevels: [...logLevels] });
+}
+
+/**
+ * Runs a process's start-up; any failure ends the process with status 1. A bad
+ * environment prints one message that lists every problem, nothing else.
+ */
+export function bootOrExit(name: string, start: () => Promise<void>): void {
+  start().catch((error: unknown) => {
+    if (error instanceof EnvironmentValidationError) {
+      process.stderr.write(`${name}: ${error.message}\n`);
+    } else {
+      process.stderr.write(`${name}: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    process.exit(1);
+  });
+}
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+/**
+ * Graceful shutdown on SIGTERM (ECS) and SIGINT: stop taking work, drain, close
+ * clients, then exit 0; a drain that outlives `budgetMs` exits 1 so the
+ * orchestrator sees it. Nest's own shutdown hooks re-raise the signal instead,
+ * which hides whether the drain finished.
+ */
+export function exitOnSignals(app: Closable, budgetMs: number, log: (message: string) => void): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    log(`${signal} received; draining (budget ${budgetMs} ms)`);
+    const timer = setTimeout(() => {
+      log(`shutdown budget of ${budgetMs} ms exceeded; exiting`);
+      process.exit(1);
+    }, budgetMs);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log(`shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}

@@ -1,0 +1,20 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DATABASE_OPTIONS, type DatabaseOptions } from './database-options';
+import { DatabaseService } from './database.service';
+import { GraphRepository } from './graph.repository';
+import { JobEventsRepository } from './job-events.repository';
+import { JobsRepository } from './jobs.repository';
+
+const EXPORTED = [DatabaseService, JobsRepository, JobEventsRepository, GraphRepository];
+
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      providers: [{ provide: DATABASE_OPTIONS, useValue: options }, ...EXPORTED],
+      exports: EXPORTED,
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { DatabaseService } from './database.service';
+import { type Db } from './open-database';
+import { jobEvents, type JobEventRow } from './schema';
+
+export interface NewJobEvent {
+  taskId: string;
+  userId: string;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+export interface JobEventRecord extends NewJobEvent {
+  /** Sequence number as a decimal string (bigint); also the SSE event id. */
+  id: string;
+  /** ISO 8601, UTC. */
+  timestamp: string;
+}
+
+/** Namespace of the per-user append lock (two-int advisory key space). */
+const APPEND_LOCK_CLASS = 0x6a657674;
+const EVENT_ID = /^\d{1,19}$/;
+
+/** The append-only job event log. */
+@Injectable()
+export class JobEventsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  /**
+   * Appends under a per-user transaction lock, so a user's events commit in id
+   * order and a reader resuming after id N can never miss a smaller id that
+   * commits later.
+   */
+  append(event: NewJobEvent, tx?: Db): Promise<JobEventRecord> {
+    const write = async (db: Db) => {
+      await db.execute(sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(${event.userId}))`);
+      const [row] = await db.insert(jobEvents).values(event).returning();
+      return toRecord(row);
+    };
+    return tx ? write(tx) : this.database.transaction(write);
+  }
+
+  /** The user's events after `afterId`, oldest first. */
+  async listForUser(userId: string, afterId?: string, limit = 500, tx?: Db): Promise<JobEventRecord[]> {
+    const rows = await this.db(tx)
+      .select()
+      .from(jobEvents)
+      .where(and(eq(jobEvents.userId, userId), after(afterId)))
+      .orderBy(asc(jobEvents.id))
+      .limit(limit);
+    return rows.map(toRecord);
+  }
+
+  /** Id of the user's newest event, or undefined when there is none (where a fresh stream starts). */
+  async latestIdForUser(userId: string, tx?: Db): Promise<string | undefined> {
+    const [row] = await this.db(tx)
+      .select({ id: jobEvents.id })
+      .from(jobEvents)
+      .where(eq(jobEvents.userId, userId))
+      .orderBy(desc(jobEvents.id))
+      .limit(1);
+    return row?.id.toString();
+  }
+
+  /** One job's events after `afterId`, oldest first. */
+  async listForJob(taskId: string, afterId?: string, limit = 500, tx?: Db): Promise<JobEventRecord[]> {
+    const rows = await this.db(tx)
+      .select()
+      .from(jobEvents)
+      .where(and(eq(jobEvents.taskId, taskId), after(afterId)))
+      .orderBy(asc(jobEvents.id))
+      .limit(limit);
+    return rows.map(toRecord);
+  }
+
+  private db(tx: Db | undefined): Db {
+    return tx ?? this.database.db;
+  }
+}
+
+function after(afterId: string | undefined) {
+  if (afterId === undefined) return undefined;
+  if (!EVENT_ID.test(afterId)) throw new RangeError(`Event id must be a decimal integer, got "${afterId}"`);
+  return gt(jobEvents.id, BigInt(afterId));
+}
+
+function toRecord(row: JobEventRow): JobEventRecord {
+  return {
+    id: row.id.toString(),
+    taskId: row.taskId,
+    userId: row.userId,
+    type: row.type,
+    payload: row.payload,
+    timestamp: row.createdAt.toISOString(),
+  };
+}

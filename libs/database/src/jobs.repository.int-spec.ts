@@ -1,0 +1,138 @@
+import { bootDatabaseModule, type DatabaseTestContext } from '../test/database-test-module';
+import { jobFactory } from '../test/factories/job.factory';
+import { TEST_DRIVERS } from '../test/test-database';
+import { JobsRepository } from './jobs.repository';
+
+describe.each(TEST_DRIVERS)(`${JobsRepository.name} (%s)`, (driver) => {
+  let context: DatabaseTestContext;
+  let jobs: JobsRepository;
+
+  beforeAll(async () => {
+    context = await bootDatabaseModule(driver);
+    jobs = context.moduleRef.get(JobsRepository);
+  });
+
+  afterAll(async () => {
+    await context.close();
+  });
+
+  describe('create / findById', () => {
+    it('stores a job with the column defaults applied', async () => {
+      const created = await jobs.create(jobFactory.create({ options: undefined }));
+      expect(created).toMatchObject({ status: 'QUEUED', attempt: 1, options: {}, resultKey: null, errorCode: null });
+      expect(created.createdAt).toBeInstanceOf(Date);
+      expect(await jobs.findById(created.taskId)).toEqual(created);
+    });
+
+    it('returns undefined for an unknown task', async () => {
+      expect(await jobs.findById('missing')).toBeUndefined();
+    });
+
+    it('rejects a second job with the same taskId', async () => {
+      const job = jobFactory.create();
+      await jobs.create(job);
+      await expect(jobs.create(job)).rejects.toThrow();
+    });
+  });
+
+  describe('findForUser', () => {
+    it('finds the job of its owner only', async () => {
+      const job = await jobs.create(jobFactory.create({ userId: 'owner' }));
+      expect((await jobs.findForUser('owner', job.taskId))?.taskId).toBe(job.taskId);
+      expect(await jobs.findForUser('someone-else', job.taskId)).toBeUndefined();
+    });
+  });
+
+  describe('listForUser', () => {
+    it('pages through the user’s jobs newest first and leaves other users out', async () => {
+      const created = [];
+      for (let index = 0; index < 5; index++) created.push(await jobs.create(jobFactory.create({ userId: 'lister' })));
+      await jobs.create(jobFactory.create({ userId: 'other-lister' }));
+      const newestFirst = created.map((job) => job.taskId).reverse();
+
+      const first = await jobs.listForUser('lister', { limit: 2 });
+      const second = await jobs.listForUser('lister', { limit: 2, before: first[1].taskId });
+      const rest = await jobs.listForUser('lister', { limit: 10, before: second[1].taskId });
+
+      expect([...first, ...second, ...rest].map((job) => job.taskId)).toEqual(newestFirst);
+      expect(await jobs.listForUser('lister', { limit: 10, before: 'unknown' })).toEqual([]);
+    });
+  });
+
+  describe('transition', () => {
+    it('moves a job forward and stamps updated_at', async () => {
+      const job = await jobs.create(jobFactory.create());
+      const startedAt = new Date();
+      const running = await jobs.transition(job.taskId, ['QUEUED'], { status: 'RUNNING', startedAt, progressPercent: 10 });
+      expect(running).toMatchObject({ status: 'RUNNING', startedAt, progressPercent: 10 });
+      expect(running!.updatedAt.getTime()).toBeGreaterThanOrEqual(job.updatedAt.getTime());
+    });
+
+    it('leaves a job alone when it is not in one of the expected states', async () => {
+      const job = await jobs.create(jobFactory.create({ status: 'SUCCEEDED', resultKey: 'result.json' }));
+      expect(await jobs.transition(job.taskId, ['QUEUED', 'RUNNING'], { status: 'RUNNING' })).toBeUndefined();
+      expect(await jobs.transition(job.taskId, [], { status: 'FAILED' })).toBeUndefined();
+      expect(await jobs.findById(job.taskId)).toMatchObject({ status: 'SUCCEEDED', resultKey: 'result.json' });
+    });
+
+    it('lets exactly one of two racing terminal transitions win', async () => {
+      const job = await jobs.create(jobFactory.create({ status: 'RUNNING' }));
+      const other = await context.otherConnection();
+      const outcomes = await Promise.all([
+        jobs.transition(job.taskId, ['RUNNING'], { status: 'SUCCEEDED' }),
+        jobs.transition(job.taskId, ['RUNNING'], { status: 'FAILED', errorCode: 'AI_FAILED' }, other),
+      ]);
+      const winners = outcomes.filter((outcome) => outcome !== undefined);
+      expect(winners).toHaveLength(1);
+      expect((await jobs.findById(job.taskId))?.status).toBe(winners[0]?.status);
+    });
+
+    it('makes a writer blocked behind an uncommitted transition see its outcome', async () => {
+      const job = await jobs.create(jobFactory.create({ status: 'RUNNING' }));
+      const other = await context.otherConnection();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let lateWriter: Promise<unknown> | undefined;
+      let lateSettled = false;
+
+      await context.database.transaction(async (tx) => {
+        expect(await jobs.transition(job.taskId, ['RUNNING'], { status: 'SUCCEEDED' }, tx)).toBeDefined();
+        lateWriter = jobs.transition(job.taskId, ['RUNNING'], { status: 'FAILED' }, other).finally(() => (lateSettled = true));
+        setTimeout(release, 200);
+        await held;
+        expect(lateSettled).toBe(false);
+      });
+
+      expect(await lateWriter).toBeUndefined();
+      expect((await jobs.findById(job.taskId))?.status).toBe('SUCCEEDED');
+    });
+  });
+
+  describe('lockForUpdate', () => {
+    it('returns the row inside a transaction and undefined for an unknown task', async () => {
+      const job = await jobs.create(jobFactory.create());
+      await context.database.transaction(async (tx) => {
+        expect((await jobs.lockForUpdate(job.taskId, tx))?.taskId).toBe(job.taskId);
+        expect(await jobs.lockForUpdate('missing', tx)).toBeUndefined();
+      });
+    });
+
+    it('makes a second locker wait until the first commits', async () => {
+      const job = await jobs.create(jobFactory.create());
+      const other = await context.otherConnection();
+      const order: string[] = [];
+      let second: Promise<unknown> | undefined;
+      await context.database.transaction(async (tx) => {
+        await jobs.lockForUpdate(job.taskId, tx);
+        second = other.transaction(async (otherTx) => {
+          await jobs.lockForUpdate(job.taskId, otherTx);
+          order.push('second');
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        order.push('first');
+      });
+      await second;
+      expect(order).toEqual(['first', 'second']);
+    });
+  });
+});

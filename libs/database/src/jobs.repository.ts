@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { DatabaseService } from './database.service';
+import { type Db } from './open-database';
+import { type Job, type JobStatus, jobs, type NewJob } from './schema';
+
+/** Fields a transition may change; identity, kind and creation time never change. */
+export type JobPatch = Partial<Omit<NewJob, 'taskId' | 'userId' | 'kind' | 'createdAt' | 'updatedAt'>>;
+
+export interface JobListQuery {
+  limit: number;
+  /** taskId of the last job of the previous page; jobs created before it come next. */
+  before?: string;
+}
+
+/** The job ledger. I/O only: which transitions are legal is the caller's rule. */
+@Injectable()
+export class JobsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  async create(job: NewJob, tx?: Db): Promise<Job> {
+    const [row] = await this.db(tx).insert(jobs).values(job).returning();
+    return row;
+  }
+
+  async findById(taskId: string, tx?: Db): Promise<Job | undefined> {
+    const [row] = await this.db(tx).select().from(jobs).where(eq(jobs.taskId, taskId));
+    return row;
+  }
+
+  /** undefined when the job does not exist or belongs to another user. */
+  async findForUser(userId: string, taskId: string, tx?: Db): Promise<Job | undefined> {
+    const [row] = await this.db(tx)
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.taskId, taskId), eq(jobs.userId, userId)));
+    return row;
+  }
+
+  /** Newest first; an unknown `before` cursor yields an empty page. */
+  listForUser(userId: string, query: JobListQuery, tx?: Db): Promise<Job[]> {
+    const cursor =
+      query.before === undefined
+        ? undefined
+        : sql`(${jobs.createdAt}, ${jobs.taskId}) < (SELECT c.created_at, c.task_id FROM jobs c WHERE c.task_id = ${query.before} AND c.user_id = ${userId})`;
+    return this.db(tx)
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.userId, userId), cursor))
+      .orderBy(desc(jobs.createdAt), desc(jobs.taskId))
+      .limit(query.limit);
+  }
+
+  /**
+   * One conditional UPDATE: applies `patch` only while the status is one of
+   * `from`, so concurrent or late writers cannot move a job backwards.
+   * Returns the updated row, or undefined when the job was not in `from`.
+   */
+  async transition(taskId: string, from: readonly JobStatus[], patch: JobPatch, tx?: Db): Promise<Job | undefined> {
+    const [row] = await this.db(tx)
+      .update(jobs)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(and(eq(jobs.taskId, taskId), inArray(jobs.status, [...from])))
+      .returning();
+    return row;
+  }
+
+  /** SELECT ... FOR UPDATE inside the caller's transaction, for read-then-write handlers. */
+  async lockForUpdate(taskId: string, tx: Db): Promise<Job | undefined> {
+    const [row] = await tx.select().from(jobs).where(eq(jobs.taskId, taskId)).for('update');
+    return row;
+  }
+
+  private db(tx: Db | undefined): Db {
+    return tx ?? this.database.db;
+  }
+}

@@ -1,0 +1,115 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '../test/test-database';
+import { resolveMigrationsDir } from './migrations-dir';
+import { type DatabaseHandle, type Db, openDatabase } from './open-database';
+
+const TABLES = ['graph_clusters', 'graph_edges', 'graph_nodes', 'graph_subclusters', 'graph_summaries', 'graphs', 'job_events', 'jobs'];
+
+function migrationCount(): number {
+  const journal = JSON.parse(readFileSync(join(resolveMigrationsDir(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+  return journal.entries.length;
+}
+
+/** Both drivers answer raw SQL with `{ rows }`. */
+async function rows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute<T>(query);
+  return (result as { rows: T[] }).rows;
+}
+
+async function appliedMigrations(db: Db): Promise<number> {
+  const [{ n }] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
+  return n;
+}
+
+describe.each(TEST_DRIVERS)('openDatabase (%s)', (driver) => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    handle = await database.open();
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('creates every table', async () => {
+    const tables = await rows<{ table_name: string }>(
+      handle.db,
+      sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
+    );
+    expect(tables.map((table) => table.table_name)).toEqual(TABLES);
+  });
+
+  it('treats a second migration run as a no-op', async () => {
+    expect(await appliedMigrations(handle.db)).toBe(migrationCount());
+    await handle.migrate();
+    await (await database.open()).migrate();
+    expect(await appliedMigrations(handle.db)).toBe(migrationCount());
+  });
+
+  it('answers ping', async () => {
+    await expect(handle.ping()).resolves.toBeUndefined();
+  });
+
+  it('enforces the status check constraint', async () => {
+    const insert = sql`INSERT INTO jobs (task_id, user_id, kind, status, input_key) VALUES ('bad', 'u', 'GRAPH_GENERATION', 'DONE', 'k')`;
+    await expect(handle.db.execute(insert)).rejects.toMatchObject({
+      cause: { message: expect.stringContaining('jobs_status_check') as unknown },
+    });
+  });
+});
+
+describe.each(TEST_DRIVERS)('openDatabase on a fresh database (%s)', (driver) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('lets processes booting at once migrate it exactly once', async () => {
+    // api and worker may start together against one Postgres; a PGlite belongs to one process.
+    const processes = database.driver === 'postgres' ? 4 : 1;
+    const handles = await Promise.all(Array.from({ length: processes }, () => database.open()));
+    expect(await appliedMigrations(handles[0].db)).toBe(migrationCount());
+  });
+});
+
+describe('openDatabase (pglite data dir)', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pglite-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps data across reopenings', async () => {
+    const first = await openDatabase({ pgliteDataDir: dir });
+    await first.db.execute(sql`INSERT INTO graphs (user_id, version, task_id, metadata) VALUES ('u', 3, 't', '{}')`);
+    await first.close();
+    await first.close();
+
+    const second = await openDatabase({ pgliteDataDir: dir });
+    try {
+      expect(await rows(second.db, sql`SELECT version FROM graphs WHERE user_id = 'u'`)).toEqual([{ version: 3 }]);
+      expect(await appliedMigrations(second.db)).toBe(migrationCount());
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('fails when the migrations folder is missing', async () => {
+    await expect(openDatabase({ pgliteDataDir: dir, migrationsDir: join(dir, 'nowhere') })).rejects.toThrow(/_journal\.json/);
+  });
+});
