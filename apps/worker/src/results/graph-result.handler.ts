@@ -29,6 +29,9 @@ export class GraphResultHandler implements ResultHandler<TaskType.GRAPH_GENERATI
   async handle({ taskId, payload }: GraphEnvelope): Promise<Outcome> {
     const match = await this.matcher.match(taskId, payload.userId, 'GRAPH_GENERATION');
     if (!match.ok) return Outcomes.deadLetter(match.reason);
+    if (!ACTIVE.includes(match.job.status as (typeof ACTIVE)[number])) {
+      return Outcomes.done(`job ${match.job.taskId} already finished (${match.job.status}); repeated result ignored`);
+    }
     if (payload.status === 'FAILED') return this.fail(match.job, payload.errorCode ?? 'AI_FAILED', payload.error);
     if (!payload.resultS3Key) return this.fail(match.job, 'RESULT_MISSING', 'COMPLETED without resultS3Key');
     const download = await this.download(payload.resultS3Key);
