@@ -46,7 +46,7 @@ export interface BootOptions {
 
 /** The real api (ApiAppModule + createApiApp) listening on a random loopback port. */
 export async function bootApiTestApp(label: string, options: BootOptions = {}): Promise<ApiTestApp> {
-  const aws = options.aws ?? (await createTestAwsResources(label));
+  const aws = options.aws ?? (await createTestAwsResources(`api-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`));
   const database = await createTestDatabase(`api_${label}`);
   const config = loadApiConfig({
     JWT_SECRET,

@@ -1,0 +1,144 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { JobEventsRepository, JobsRepository } from '@app/database';
+import { createTestAwsResources, type TestAwsResources } from '../../../../test/support/test-aws';
+import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope, GOLDEN_FILLS } from '../../../../libs/queue-contracts/test/golden-contract';
+import { type ApiTestApp, bearer, bootApiTestApp, drainQueue, readProblem } from '../../test/api-test-app';
+import { GENERATE_JSON_PATH, GraphAiController } from './graph-ai.controller';
+
+const CONVERSATIONS = readFileSync(path.join(CONTRACT_DIR, 'files/conversations.json'));
+
+interface Accepted {
+  message: string;
+  taskId: string;
+  status: string;
+}
+
+describe(GraphAiController.name, () => {
+  let aws: TestAwsResources;
+  let api: ApiTestApp;
+  let jobs: JobsRepository;
+
+  beforeAll(async () => {
+    aws = await createTestAwsResources('api-graph-ai');
+    api = await bootApiTestApp('graph_ai', { aws });
+    jobs = api.app.get(JobsRepository);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    aws?.destroy();
+  });
+
+  const post = (base: string, userId: string, body: Buffer | string, query = '') =>
+    fetch(`${base}${GENERATE_JSON_PATH}${query}`, {
+      method: 'POST',
+      headers: { ...bearer(userId), 'Content-Type': 'application/json' },
+      body,
+    });
+
+  /** The golden request for `userId` and `taskId` (the golden's own task id replaced by ours). */
+  function goldenRequest(userId: string, taskId: string): GoldenEnvelope {
+    const golden = readGoldenEnvelope('requests/graph-generation.json', { ...GOLDEN_FILLS, userId, payloadBucket: aws.bucket });
+    return JSON.parse(JSON.stringify(golden).split(golden.taskId).join(taskId)) as GoldenEnvelope;
+  }
+
+  describe('generateJson', () => {
+    it('answers 202, stores the body as sent, opens a QUEUED job and sends the golden request message', async () => {
+      const response = await post(api.base, 'alice', CONVERSATIONS);
+
+      expect(response.status).toBe(202);
+      const accepted = (await response.json()) as Accepted;
+      expect(accepted).toEqual({ message: expect.any(String) as unknown, taskId: expect.stringMatching(/^task_alice_[0-9A-Z]{26}$/) as unknown, status: 'queued' });
+
+      const stored = await aws.s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: `graph-generation/${accepted.taskId}/input.json` }));
+      const bytes = Buffer.from(await stored.Body!.transformToByteArray());
+      expect(bytes.equals(CONVERSATIONS)).toBe(true);
+      expect(await aws.listKeys(`graph-generation/${accepted.taskId}/`)).toEqual([`graph-generation/${accepted.taskId}/input.json`]);
+
+      const job = await jobs.findById(accepted.taskId);
+      expect(job).toMatchObject({ userId: 'alice', kind: 'GRAPH_GENERATION', status: 'QUEUED', inputKey: `graph-generation/${accepted.taskId}/` });
+
+      const messages = await drainQueue(aws);
+      expect(messages).toHaveLength(1);
+      const sent = JSON.parse(messages[0]) as GoldenEnvelope;
+      const { timestamp: expectedTimestamp, ...expected } = goldenRequest('alice', accepted.taskId);
+      const { timestamp, ...rest } = sent;
+      expect(rest).toEqual(expected);
+      expect(typeof expectedTimestamp).toBe('string');
+      expect(timestamp).toMatch(/Z$/);
+      expect(Number.isNaN(Date.parse(timestamp))).toBe(false);
+    });
+
+    it('keeps the body byte for byte, also when it is not pretty JSON and contains non-ASCII text', async () => {
+      const body = Buffer.from(JSON.stringify(JSON.parse(CONVERSATIONS.toString('utf8'))).replace('Scatter plots', 'Diagramme \u00e0 points \u{1F4C8}'), 'utf8');
+      const response = await post(api.base, 'carol', body);
+      expect(response.status).toBe(202);
+      const { taskId } = (await response.json()) as Accepted;
+      const stored = await aws.s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: `graph-generation/${taskId}/input.json` }));
+      expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(body)).toBe(true);
+      expect(await drainQueue(aws)).toHaveLength(1);
+    });
+
+    it('sends includeSummary false when asked with ?includeSummary=false', async () => {
+      const response = await post(api.base, 'bob', CONVERSATIONS, '?includeSummary=false');
+
+      expect(response.status).toBe(202);
+      const { taskId } = (await response.json()) as Accepted;
+      const messages = await drainQueue(aws);
+      expect(messages).toHaveLength(1);
+      const sent = JSON.parse(messages[0]) as GoldenEnvelope;
+      expect(sent.taskId).toBe(taskId);
+      expect(sent.payload.includeSummary).toBe(false);
+      expect((await jobs.findById(taskId))?.options).toMatchObject({ includeSummary: false });
+    });
+
+    it('refuses ?includeSummary=<not a boolean> with 400 and sends nothing', async () => {
+      const response = await post(api.base, 'erin', CONVERSATIONS, '?includeSummary=maybe');
+
+      expect(response.status).toBe(400);
+      expect(await jobs.listForUser('erin', { limit: 10 })).toEqual([]);
+      expect(await aws.listKeys('graph-generation/task_erin_')).toEqual([]);
+      expect(await drainQueue(aws)).toEqual([]);
+    });
+  });
+
+  describe('generateJson when the request queue is unavailable', () => {
+    let broken: ApiTestApp;
+
+    beforeAll(async () => {
+      const missingQueue = `${aws.endpoint}/000000000000/no-such-queue-${Date.now()}`;
+      broken = await bootApiTestApp('graph_ai_broken', { aws, env: { SQS_REQUEST_QUEUE_URL: missingQueue } });
+    });
+
+    afterAll(async () => {
+      await broken?.close();
+    });
+
+    it('answers 503 QUEUE_UNAVAILABLE, fails the job, logs REQUESTED then FAILED and removes the upload', async () => {
+      const response = await post(broken.base, 'dave', CONVERSATIONS);
+
+      expect(response.status).toBe(503);
+      const problem = await readProblem(response);
+      expect(problem).toMatchObject({ code: 'QUEUE_UNAVAILABLE', message: expect.any(String) as unknown });
+
+      const rows = await broken.app.get(JobsRepository).listForUser('dave', { limit: 10 });
+      expect(rows).toHaveLength(1);
+      expect(rows.filter((row) => row.status === 'QUEUED')).toEqual([]);
+      const [job] = rows;
+      expect(job).toMatchObject({ status: 'FAILED', errorCode: 'QUEUE_UNAVAILABLE', kind: 'GRAPH_GENERATION' });
+      expect(job.finishedAt).toBeInstanceOf(Date);
+
+      expect(await aws.listKeys(`graph-generation/${job.taskId}/`)).toEqual([]);
+      expect(await aws.listKeys('graph-generation/task_dave_')).toEqual([]);
+
+      const events = await broken.app.get(JobEventsRepository).listForJob(job.taskId);
+      expect(events.map((event) => event.type)).toEqual(['GRAPH_GENERATION_REQUESTED', 'GRAPH_GENERATION_FAILED']);
+      expect(events[1].payload).toMatchObject({ taskId: job.taskId, status: 'FAILED', errorCode: 'QUEUE_UNAVAILABLE' });
+      expect(BigInt(events[0].id) < BigInt(events[1].id)).toBe(true);
+
+      expect(await drainQueue(aws)).toEqual([]);
+    });
+  });
+});
