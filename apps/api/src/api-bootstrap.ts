@@ -3,6 +3,7 @@ import { createLogger } from '@app/config';
 import { redisTransportOptions } from '@app/job-events';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { type ApiConfig } from './config/api.config';
+import { createValidationPipe } from './http/validation.pipe';
 
 /**
  * Creates the api as a hybrid app: HTTP plus, when REDIS_URL is set, the Redis
@@ -16,6 +17,7 @@ export async function createApiApp(module: unknown, config: Pick<ApiConfig, 'run
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  app.useGlobalPipes(createValidationPipe());
   if (config.runtime.REDIS_URL) {
     app.connectMicroservice(redisTransportOptions(config.runtime.REDIS_URL), { inheritAppConfig: true });
     await app.startAllMicroservices();

@@ -1,5 +1,6 @@
+import { Agent, request } from 'node:http';
 import { JobEventsRepository, JobsRepository } from '@app/database';
-import { type ApiTestApp, bearer, bootApiTestApp, drainQueue, MAX_UPLOAD_BYTES, readProblem } from '../../test/api-test-app';
+import { type ApiTestApp, bearer, bootApiTestApp, drainQueue, MAX_UPLOAD_BYTES, readProblem, tokenFor } from '../../test/api-test-app';
 import { GENERATE_JSON_PATH, GraphAiController } from './graph-ai.controller';
 
 /** A body streamed without Content-Length (Transfer-Encoding: chunked). */
@@ -21,9 +22,25 @@ function chunked(total: number, chunkSize = 8192): ReadableStream<Uint8Array> {
   });
 }
 
+/** A request body written chunk by chunk (chunked encoding) on `agent`; times out after 3 s without an answer. */
+function send(agent: Agent, url: string, method: string, chunks: readonly Buffer[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method, agent, headers: { Authorization: `Bearer ${tokenFor('keep-alive')}` }, timeout: 3000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`${method} ${url}: no answer within 3 s`)));
+    outgoing.on('error', reject);
+    for (const chunk of chunks) outgoing.write(chunk);
+    outgoing.end();
+  });
+}
+
 interface BadInput {
   readonly label: string;
-  readonly body: () => BodyInit;
+  readonly body: () => string | ReadableStream<Uint8Array>;
   readonly status: number;
   readonly code: string;
   readonly details?: RegExp;
@@ -77,7 +94,7 @@ describe(GraphAiController.name, () => {
           headers: { ...bearer(user), 'Content-Type': 'application/json' },
           body: input.body(),
           duplex: 'half',
-        } as RequestInit);
+        });
 
         expect(response.status).toBe(input.status);
         const problem = await readProblem(response);
@@ -97,19 +114,23 @@ describe(GraphAiController.name, () => {
       },
     );
 
-    it('still accepts a valid upload on the same server after the refusals', async () => {
-      const body = JSON.stringify([
-        {
-          id: 'c1',
-          title: 'Hello',
-          create_time: 1732250000,
-          update_time: 1732250001,
-          mapping: { root: { id: 'root', message: null, parent: null, children: [] } },
-        },
-      ]);
-      const response = await fetch(`${api.base}${GENERATE_JSON_PATH}`, { method: 'POST', headers: bearer('good'), body });
-      expect(response.status).toBe(202);
-      expect(await drainQueue(api.aws)).toHaveLength(1);
+    /*
+     * Node's default keep-alive agent, one socket: the second request must reuse
+     * the connection the refusal was answered on and still get an answer.
+     */
+    it.each([
+      ['refused as invalid JSON', [Buffer.from('{')]],
+      ['refused as too large while streamed', Array.from({ length: 20 }, () => Buffer.alloc(8192, 0x20))],
+    ])('answers the next request on a keep-alive connection whose upload was %s', async (_label, chunks) => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const refused = await send(agent, `${api.base}${GENERATE_JSON_PATH}`, 'POST', chunks);
+        expect(refused.status).toBeGreaterThanOrEqual(400);
+        const next = await send(agent, `${api.base}/health/live`, 'GET', []);
+        expect(next).toEqual({ status: 200, body: '{"status":"ok"}' });
+      } finally {
+        agent.destroy();
+      }
     });
   });
 });

@@ -1,9 +1,10 @@
-import { Controller, DefaultValuePipe, Get, HttpStatus, Param, ParseIntPipe, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Param, Query, UseGuards } from '@nestjs/common';
 import { JobsRepository } from '@app/database';
 import { type AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiException } from '../http/api.exception';
+import { JobListQueryDto } from './job-list-query.dto';
 import { type JobView, toJobView } from './job.view';
 
 @Controller('v1/jobs')
@@ -12,11 +13,8 @@ export class JobsController {
   constructor(private readonly jobs: JobsRepository) {}
 
   @Get()
-  async list(
-    @CurrentUser() user: AuthenticatedUser,
-    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
-  ): Promise<{ jobs: JobView[] }> {
-    const rows = await this.jobs.listForUser(user.id, { limit: Math.min(Math.max(limit, 1), 200) });
+  async list(@CurrentUser() user: AuthenticatedUser, @Query() query: JobListQueryDto): Promise<{ jobs: JobView[] }> {
+    const rows = await this.jobs.listForUser(user.id, { limit: query.limit });
     return { jobs: rows.map(toJobView) };
   }
 

@@ -16,7 +16,8 @@ const REPLAY_PAGE = 500;
 @Injectable()
 export class SseStreamService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SseStreamService.name);
-  private readonly open = new Set<SseConnection>();
+  /** Open streams and how to release each (timer, hub subscription). */
+  private readonly open = new Map<SseConnection, () => void>();
 
   constructor(
     private readonly hub: JobEventHub,
@@ -25,6 +26,10 @@ export class SseStreamService implements BeforeApplicationShutdown {
   ) {}
 
   async stream(request: Request, response: Response, userId: string, after: string | undefined): Promise<void> {
+    // Where the stream starts is fixed before the client sees it open: any
+    // event committed after that has a larger id and is delivered.
+    const start = after ?? (await this.events.latestIdForUser(userId)) ?? '0';
+    if (request.destroyed || response.writableEnded) return;
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -32,23 +37,26 @@ export class SseStreamService implements BeforeApplicationShutdown {
       'X-Accel-Buffering': 'no',
     });
     response.write('retry: 3000\n\n');
-    const start = after ?? (await this.events.latestIdForUser(userId)) ?? '0';
     const connection = new SseConnection(response, BigInt(start));
     const live = this.hub.stream(userId).subscribe((event) => connection.offer(event));
     const heartbeat = setInterval(() => void this.heartbeat(connection, userId), this.api.SSE_HEARTBEAT_MS);
-    this.open.add(connection);
-    request.on('close', () => {
+    const release = () => {
       connection.markClosed();
       live.unsubscribe();
       clearInterval(heartbeat);
       this.open.delete(connection);
-    });
+    };
+    this.open.set(connection, release);
+    request.once('close', release);
     await this.catchUp(connection, userId, true);
   }
 
-  /** Streams never end on their own; close them so the HTTP server can drain. */
+  /** Streams never end on their own; end them so the HTTP server can close. */
   beforeApplicationShutdown(): void {
-    for (const connection of this.open) connection.close();
+    for (const [connection, release] of this.open) {
+      connection.close();
+      release();
+    }
   }
 
   private async heartbeat(connection: SseConnection, userId: string): Promise<void> {
