@@ -1,3 +1,4 @@
+import type { AddNodeAssignedCluster } from '@app/queue-contracts';
 import type { GraphSource } from './graph-file';
 import { capitalize, titleKeywords } from './keywords';
 import { stableHash, stableScore } from './stable-hash';
@@ -9,15 +10,6 @@ export interface ExistingCluster {
   themes: string[];
 }
 
-interface AssignedCluster {
-  clusterId: string;
-  isNewCluster: boolean;
-  confidence: number;
-  reasoning: string;
-  name: string;
-  themes: string[];
-}
-
 /**
  * The add-node result file (camelCase, contract/files/add-node-result.json):
  * one result per conversation or note, node ids `batch_<i>`, a cluster picked
@@ -25,7 +17,7 @@ interface AssignedCluster {
  * and a link to the previous batch node of the same cluster.
  */
 export function buildAddNodeResult(userId: string, sources: readonly GraphSource[], existing: readonly ExistingCluster[]) {
-  const created = new Map<string, AssignedCluster>();
+  const created = new Map<string, AddNodeAssignedCluster>();
   const lastInCluster = new Map<string, string>();
   const results = sources.map((source, index) => {
     const id = `batch_${index}`;
@@ -51,7 +43,7 @@ export function buildAddNodeResult(userId: string, sources: readonly GraphSource
 
 export type AddNodeResultFile = ReturnType<typeof buildAddNodeResult>;
 
-function assignCluster(source: GraphSource, existing: readonly ExistingCluster[], created: Map<string, AssignedCluster>): AssignedCluster {
+function assignCluster(source: GraphSource, existing: readonly ExistingCluster[], created: Map<string, AddNodeAssignedCluster>): AddNodeAssignedCluster {
   const hash = stableHash(source.title || source.origId);
   if (existing.length > 0 && hash % 4 !== 3) {
     const cluster = existing[hash % existing.length];

@@ -3,11 +3,7 @@ import { SqsClientFactory } from '@app/aws';
 import { SqsModule } from '@ssut/nestjs-sqs';
 import { WorkerEnvironment } from './config/worker.environment';
 import { RESULT_CONSUMER, ResultQueueConsumer } from './consumer/result-queue.consumer';
-import { GraphResultHandler } from './results/graph-result.handler';
-import { JobMatcher } from './results/job-matcher';
-import { ProgressHandler } from './results/progress.handler';
-import { ResultDispatcher } from './results/result-dispatcher';
-import { RESULT_HANDLERS, type ResultHandler } from './results/result-handler';
+import { RESULT_HANDLER_PROVIDERS } from './results/result-handlers.providers';
 
 /** The worker's features; expects config, database, AWS and job events from the app module. */
 @Module({
@@ -31,17 +27,6 @@ import { RESULT_HANDLERS, type ResultHandler } from './results/result-handler';
       }),
     }),
   ],
-  providers: [
-    JobMatcher,
-    ProgressHandler,
-    GraphResultHandler,
-    {
-      provide: RESULT_HANDLERS,
-      inject: [ProgressHandler, GraphResultHandler],
-      useFactory: (...handlers: ResultHandler[]) => handlers,
-    },
-    ResultDispatcher,
-    ResultQueueConsumer,
-  ],
+  providers: [...RESULT_HANDLER_PROVIDERS, ResultQueueConsumer],
 })
 export class WorkerModule {}

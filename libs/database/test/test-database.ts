@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { connectDatabase, type DatabaseHandle, type DatabaseOptions } from '@app/database';
+import { createTestDatabase as createPostgresTestDatabase } from '../../../test/support/test-postgres';
 
 export const TEST_DRIVERS = ['pglite', 'postgres'] as const;
 export type TestDriver = (typeof TEST_DRIVERS)[number];
@@ -19,14 +18,12 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 /** A private database for one spec file; spec files run in parallel and never share one. */
 export async function createTestDatabase(driver: TestDriver): Promise<TestDatabase> {
   if (driver === 'postgres') {
-    const admin = await connectAdmin();
-    if (admin) return createPostgresDatabase(admin);
-    console.warn(`Postgres is not reachable at ${redact(ADMIN_URL)}: running the postgres suite on PGlite`);
+    const database = await createPostgresTestDatabase('t');
+    if (database) return postgresDatabase(database);
+    console.warn('Postgres is not reachable: running the postgres suite on PGlite');
   }
   return createPgliteDatabase();
 }
@@ -45,24 +42,8 @@ function createPgliteDatabase(): TestDatabase {
   };
 }
 
-async function connectAdmin(): Promise<Client | undefined> {
-  const client = new Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return client;
-  } catch {
-    await client.end().catch(() => undefined);
-    return undefined;
-  }
-}
-
-async function createPostgresDatabase(admin: Client): Promise<TestDatabase> {
-  const name = `t_${randomBytes(8).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const options: DatabaseOptions = { url: url.toString(), poolSize: 4 };
+function postgresDatabase(database: { url: string; drop(): Promise<void> }): TestDatabase {
+  const options: DatabaseOptions = { url: database.url, poolSize: 4 };
   const handles: DatabaseHandle[] = [];
   return {
     driver: 'postgres',
@@ -75,12 +56,7 @@ async function createPostgresDatabase(admin: Client): Promise<TestDatabase> {
     },
     async drop() {
       await Promise.all(handles.map((handle) => handle.close()));
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      await database.drop();
     },
   };
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -10,11 +10,8 @@ import { createTestAwsResources, TEST_CREDENTIALS, TEST_REGION, type TestAwsReso
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '../../../../libs/database/test/test-database';
 import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope, readGoldenText } from '../../../../libs/queue-contracts/test/golden-contract';
 import { type Outcome } from '../consumer/outcome';
-import { GraphResultHandler } from './graph-result.handler';
-import { JobMatcher } from './job-matcher';
-import { ProgressHandler } from './progress.handler';
 import { ResultDispatcher } from './result-dispatcher';
-import { RESULT_HANDLERS, type ResultHandler } from './result-handler';
+import { RESULT_HANDLER_PROVIDERS } from './result-handlers.providers';
 
 const USER = 'u1';
 const GRAPH_RESULT = readFileSync(path.join(CONTRACT_DIR, 'files/graph-result.json'), 'utf8');
@@ -37,17 +34,7 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
         AwsModule.forRoot({ region: TEST_REGION, endpoint: aws.endpoint, ...TEST_CREDENTIALS, payloadBucket: aws.bucket, maxAttempts: 1 }),
         JobEventsModule.forRoot({}),
       ],
-      providers: [
-        JobMatcher,
-        ProgressHandler,
-        GraphResultHandler,
-        {
-          provide: RESULT_HANDLERS,
-          inject: [ProgressHandler, GraphResultHandler],
-          useFactory: (...handlers: ResultHandler[]) => handlers,
-        },
-        ResultDispatcher,
-      ],
+      providers: RESULT_HANDLER_PROVIDERS,
     }).compile();
     await moduleRef.init();
     dispatcher = moduleRef.get(ResultDispatcher);
