@@ -176,6 +176,25 @@ export const graphSummaries = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.graphVersion] })],
 );
 
+/**
+ * Results that arrived after their job had already ended (timed out, cancelled,
+ * or finished by an earlier result). Kept for operators; they never change the job.
+ */
+export const lateResults = pgTable(
+  'late_results',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => jobs.taskId, { onDelete: 'cascade' }),
+    taskType: text('task_type').notNull(),
+    jobStatus: text('job_status').notNull(),
+    envelope: jsonb('envelope').$type<Record<string, unknown>>().notNull(),
+    receivedAt: timestamptz('received_at').notNull().defaultNow(),
+  },
+  (t) => [index('late_results_task_idx').on(t.taskId)],
+);
+
 export type Job = typeof jobs.$inferSelect;
 export type NewJob = typeof jobs.$inferInsert;
 export type JobEventRow = typeof jobEvents.$inferSelect;
@@ -186,3 +205,4 @@ export type GraphEdgeRow = typeof graphEdges.$inferSelect;
 export type GraphClusterRow = typeof graphClusters.$inferSelect;
 export type GraphSubclusterRow = typeof graphSubclusters.$inferSelect;
 export type GraphSummaryRow = typeof graphSummaries.$inferSelect;
+export type LateResultRow = typeof lateResults.$inferSelect;
