@@ -6,7 +6,7 @@ import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '../test/tes
 import { resolveMigrationsDir } from './migrations-dir';
 import { type DatabaseHandle, type Db, openDatabase } from './open-database';
 
-const TABLES = ['graph_clusters', 'graph_edges', 'graph_nodes', 'graph_subclusters', 'graph_summaries', 'graphs', 'job_events', 'jobs', 'late_results'];
+const TABLES = ['graph_clusters', 'graph_edges', 'graph_nodes', 'graph_subclusters', 'graph_summaries', 'graphs', 'job_events', 'jobs', 'late_results', 'sources'];
 
 function migrationCount(): number {
   const journal = JSON.parse(readFileSync(join(resolveMigrationsDir(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };

@@ -176,6 +176,32 @@ export const graphSummaries = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.graphVersion] })],
 );
 
+export const SOURCE_KINDS = ['conversation', 'note'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/**
+ * The user's imported sources. `graph_version` is the graph version that first
+ * included the source; null means "imported since the last graph", which is
+ * what an add-node job sends.
+ */
+export const sources = pgTable(
+  'sources',
+  {
+    userId: text('user_id').notNull(),
+    kind: text('kind').$type<SourceKind>().notNull(),
+    id: text('id').notNull(),
+    title: text('title'),
+    content: jsonb('content').$type<unknown>().notNull(),
+    graphVersion: integer('graph_version'),
+    importedAt: timestamptz('imported_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.kind, t.id] }),
+    index('sources_pending_idx').on(t.userId).where(sql`${t.graphVersion} IS NULL`),
+    check('sources_kind_check', sql`${t.kind} IN (${sqlList(SOURCE_KINDS)})`),
+  ],
+);
+
 /**
  * Results that arrived after their job had already ended (timed out, cancelled,
  * or finished by an earlier result). Kept for operators; they never change the job.
@@ -206,3 +232,5 @@ export type GraphClusterRow = typeof graphClusters.$inferSelect;
 export type GraphSubclusterRow = typeof graphSubclusters.$inferSelect;
 export type GraphSummaryRow = typeof graphSummaries.$inferSelect;
 export type LateResultRow = typeof lateResults.$inferSelect;
+export type SourceRow = typeof sources.$inferSelect;
+export type NewSource = typeof sources.$inferInsert;
