@@ -3,12 +3,14 @@ import { createLogger } from '@app/config';
 import { redisTransportOptions } from '@app/job-events';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { type ApiConfig } from './config/api.config';
+import { useJsonBodies } from './http/json-body';
 import { createValidationPipe } from './http/validation.pipe';
 
 /**
  * Creates the api as a hybrid app: HTTP plus, when REDIS_URL is set, the Redis
- * transport on which job events from the worker arrive. Body parsing is off:
- * routes read their bodies themselves so uploads are size-bounded and stored as sent.
+ * transport on which job events from the worker arrive. Nest's body parser is replaced:
+ * uploads read their bodies raw (size-bounded, stored as sent), other routes get
+ * small JSON bodies.
  */
 export async function createApiApp(module: unknown, config: Pick<ApiConfig, 'runtime'>): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module as never, {
@@ -17,6 +19,7 @@ export async function createApiApp(module: unknown, config: Pick<ApiConfig, 'run
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  useJsonBodies(app);
   app.useGlobalPipes(createValidationPipe());
   if (config.runtime.REDIS_URL) {
     app.connectMicroservice(redisTransportOptions(config.runtime.REDIS_URL), { inheritAppConfig: true });

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { AddNodeService } from './graph-ai/add-node.service';
 import { GraphAiController } from './graph-ai/graph-ai.controller';
 import { GraphGenerationService } from './graph-ai/graph-generation.service';
+import { GraphSummaryService } from './graph-ai/graph-summary.service';
 import { GraphController } from './graph/graph.controller';
 import { HealthController } from './health/health.controller';
 import { JobLauncher } from './jobs/job-launcher';
@@ -9,11 +11,13 @@ import { JobsController } from './jobs/jobs.controller';
 import { JobEventsListener } from './notifications/job-events.listener';
 import { NotificationsController } from './notifications/notifications.controller';
 import { SseStreamService } from './notifications/sse-stream.service';
+import { SourcesController } from './sources/sources.controller';
+import { SourcesService } from './sources/sources.service';
 
 /** The api's features; expects config, database, AWS and job events from the app module. */
 @Module({
   imports: [AuthModule],
-  controllers: [GraphAiController, JobsController, GraphController, NotificationsController, JobEventsListener, HealthController],
-  providers: [JobLauncher, GraphGenerationService, SseStreamService],
+  controllers: [GraphAiController, SourcesController, JobsController, GraphController, NotificationsController, JobEventsListener, HealthController],
+  providers: [JobLauncher, GraphGenerationService, AddNodeService, GraphSummaryService, SourcesService, SseStreamService],
 })
 export class ApiModule {}

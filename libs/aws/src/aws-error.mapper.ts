@@ -14,8 +14,8 @@ export function toObjectStoreError(error: unknown, action: string, bucket: strin
 }
 
 /** Turns whatever SQS threw into a QueueError; our own errors pass through. */
-export function toQueueError(error: unknown, queueUrl: string): QueueError {
+export function toQueueError(error: unknown, queueUrl: string, action = 'send to'): QueueError {
   if (error instanceof QueueError) return error;
   const code = isTransientAwsError(error) ? 'QUEUE_UNAVAILABLE' : 'QUEUE_ERROR';
-  return new QueueError(code, `SQS send to ${queueUrl} failed: ${describeError(error)}`, queueUrl, { cause: error });
+  return new QueueError(code, `SQS ${action} ${queueUrl} failed: ${describeError(error)}`, queueUrl, { cause: error });
 }

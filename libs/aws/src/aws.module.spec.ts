@@ -5,6 +5,7 @@ import { Test } from '@nestjs/testing';
 import { AwsConfigError } from './aws-config.error';
 import { AwsModule } from './aws.module';
 import { ObjectStore } from './object-store.adapter';
+import { QueueAdmin } from './queue-admin.adapter';
 import { QueuePublisher } from './queue-publisher.adapter';
 import { SqsClientFactory } from './sqs-client.factory';
 
@@ -16,6 +17,7 @@ class Consumer {
   constructor(
     readonly store: ObjectStore,
     readonly publisher: QueuePublisher,
+    readonly admin: QueueAdmin,
     readonly factory: SqsClientFactory,
   ) {}
 }
@@ -45,12 +47,13 @@ describe(AwsModule.name, () => {
   afterEach(() => jest.restoreAllMocks());
 
   describe('forRoot', () => {
-    it('provides ObjectStore, QueuePublisher and SqsClientFactory globally', async () => {
+    it('provides ObjectStore, QueuePublisher, QueueAdmin and SqsClientFactory globally', async () => {
       const app = await Test.createTestingModule({ imports: [AwsModule.forRoot(options), FeatureModule] }).compile();
       const consumer = app.get(Consumer);
       expect(consumer.store).toBeInstanceOf(ObjectStore);
       expect(consumer.store.bucket).toBe('module-bucket');
       expect(consumer.publisher).toBeInstanceOf(QueuePublisher);
+      expect(consumer.admin).toBeInstanceOf(QueueAdmin);
       expect(consumer.factory.create()).toBeInstanceOf(SQSClient);
       await app.close();
     });
@@ -70,7 +73,7 @@ describe(AwsModule.name, () => {
 
       expect(app.get(Drainer).destroyedBeforeDrain).toBe(0);
       expect(s3Destroy).toHaveBeenCalledTimes(1);
-      expect(sqsDestroy).toHaveBeenCalledTimes(3); // QueuePublisher's client and the factory's two
+      expect(sqsDestroy).toHaveBeenCalledTimes(4); // QueuePublisher's, QueueAdmin's and the factory's two
     });
   });
 });

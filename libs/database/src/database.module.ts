@@ -4,8 +4,10 @@ import { DatabaseService } from './database.service';
 import { GraphRepository } from './graph.repository';
 import { JobEventsRepository } from './job-events.repository';
 import { JobsRepository } from './jobs.repository';
+import { LateResultsRepository } from './late-results.repository';
+import { SourcesRepository } from './sources.repository';
 
-const EXPORTED = [DatabaseService, JobsRepository, JobEventsRepository, GraphRepository];
+const EXPORTED = [DatabaseService, JobsRepository, JobEventsRepository, GraphRepository, LateResultsRepository, SourcesRepository];
 
 @Module({})
 export class DatabaseModule {

@@ -1,8 +1,12 @@
 import { bootDatabaseModule, type DatabaseTestContext } from '../test/database-test-module';
+import { eq } from 'drizzle-orm';
 import { graphFactory } from '../test/factories/graph.factory';
+import { jobFactory } from '../test/factories/job.factory';
 import { TEST_DRIVERS } from '../test/test-database';
 import { GraphRepository } from './graph.repository';
 import { type GraphWrite } from './graph.types';
+import { JobsRepository } from './jobs.repository';
+import { sources } from './schema';
 
 describe.each(TEST_DRIVERS)(`${GraphRepository.name} (%s)`, (driver) => {
   let context: DatabaseTestContext;
@@ -92,6 +96,114 @@ describe.each(TEST_DRIVERS)(`${GraphRepository.name} (%s)`, (driver) => {
         createdAt: expect.stringMatching(/Z$/) as unknown,
       });
       expect(await graphs.getSummary('nobody')).toBeUndefined();
+      expect(await graphs.getSummaryOf('summarized', 1)).toMatchObject({ graphVersion: 1, taskId: 'task-1', summary: { overview: 'one' } });
+      expect(await graphs.getSummaryOf('summarized', 3)).toBeUndefined();
+    });
+  });
+
+  describe('head / lockForMerge / append', () => {
+    it('reads the head with the writing job’s creation time', async () => {
+      const jobs = context.moduleRef.get(JobsRepository);
+      const job = await jobs.create(jobFactory.create({ userId: 'headed', createdAt: new Date('2026-02-03T04:05:06Z') }));
+      await graphs.replace('headed', job.taskId, graphFactory.create({ tag: 'h' }));
+
+      expect(await graphs.head('headed')).toEqual({ version: 1, taskId: job.taskId, jobCreatedAt: new Date('2026-02-03T04:05:06Z') });
+      await graphs.replace('headless', 'task-gone', graphFactory.create({ tag: 'g' }));
+      expect(await graphs.head('headless')).toEqual({ version: 1, taskId: 'task-gone', jobCreatedAt: null });
+      expect(await graphs.head('nobody')).toBeUndefined();
+    });
+
+    it('appends nodes after the maximum id, grows and adds clusters, and bumps the version', async () => {
+      const stored = graphFactory.create({ nodes: 4, tag: 'm', firstNodeId: 5 });
+      await graphs.replace('merger', 'task-1', stored);
+
+      const version = await context.database.transaction(async (tx) => {
+        const base = await graphs.lockForMerge('merger', tx);
+        expect(base).toMatchObject({ version: 1, taskId: 'task-1', nextNodeId: 9, clusterIds: ['m-cluster-0', 'm-cluster-1'] });
+        expect(await graphs.existingNodeIds('merger', [5, 8, 9, 100], tx)).toEqual(new Set([5, 8]));
+        const node = { ...stored.nodes[0], id: 9, origId: 'added' };
+        return graphs.append(
+          'merger',
+          'task-add',
+          {
+            nodes: [node, { ...node, id: 10, origId: 'added-2', clusterId: 'm-new' }],
+            edges: [{ source: 9, target: 5, weight: 0.5, type: 'semantic', isIntraCluster: true, confidence: null }],
+            newClusters: [{ id: 'm-new', name: 'New', description: '', size: 1, keyThemes: [] }],
+            clusterGrowth: { 'm-cluster-0': 1 },
+          },
+          tx,
+        );
+      });
+
+      expect(version).toBe(2);
+      const graph = await graphs.get('merger');
+      expect(graph).toMatchObject({ version: 2, taskId: 'task-add' });
+      expect(graph?.nodes.map((node) => node.id)).toEqual([5, 6, 7, 8, 9, 10]);
+      expect(graph?.edges).toHaveLength(4);
+      expect(graph?.clusters.map((cluster) => [cluster.id, cluster.size])).toEqual([
+        ['m-cluster-0', 3],
+        ['m-cluster-1', 2],
+        ['m-new', 1],
+      ]);
+    });
+
+    it('has nothing to merge into for a user without a graph', async () => {
+      await context.database.transaction(async (tx) => {
+        expect(await graphs.lockForMerge('nobody', tx)).toBeUndefined();
+        await expect(graphs.append('nobody', 't', { nodes: [], edges: [], newClusters: [], clusterGrowth: {} }, tx)).rejects.toThrow('no graph');
+      });
+    });
+
+    it('serializes two transactions of one user on the graph lock', async () => {
+      if (context.driver !== 'postgres') return; // PGlite has one connection: transactions never overlap
+      const other = await context.otherConnection();
+      const order: string[] = [];
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const first = context.database.transaction(async (tx) => {
+        await graphs.lockUser('locked', tx);
+        order.push('first locked');
+        await held;
+        order.push('first done');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const second = other.transaction(async (tx) => {
+        await graphs.lockUser('locked', tx);
+        order.push('second locked');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      await Promise.all([first, second]);
+
+      expect(order).toEqual(['first locked', 'first done', 'second locked']);
+    });
+  });
+
+  describe('markSourcesIncluded', () => {
+    it('sets graph_version on the listed pending sources of that user only', async () => {
+      const db = context.database.db;
+      const row = (userId: string, kind: 'conversation' | 'note', id: string, graphVersion: number | null = null) => ({ userId, kind, id, content: {}, graphVersion });
+      await db
+        .insert(sources)
+        .values([row('src', 'conversation', 'c1'), row('src', 'note', 'n1'), row('src', 'note', 'c1'), row('src', 'conversation', 'old', 1), row('src-other', 'conversation', 'c1')]);
+
+      const changed = await graphs.markSourcesIncluded('src', 3, [
+        { kind: 'conversation', id: 'c1' },
+        { kind: 'note', id: 'n1' },
+        { kind: 'conversation', id: 'old' },
+      ]);
+
+      expect(changed).toBe(2);
+      const rows = await db.select().from(sources).where(eq(sources.userId, 'src'));
+      expect(Object.fromEntries(rows.map((source) => [`${source.kind}:${source.id}`, source.graphVersion]))).toEqual({
+        'conversation:c1': 3,
+        'note:n1': 3,
+        'note:c1': null,
+        'conversation:old': 1,
+      });
+      const [theirs] = await db.select().from(sources).where(eq(sources.userId, 'src-other'));
+      expect(theirs?.graphVersion).toBeNull();
+      expect(await graphs.markSourcesIncluded('src', 4, [])).toBe(0);
     });
   });
 });

@@ -1,13 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, max, or, sql } from 'drizzle-orm';
 import { type PgTable } from 'drizzle-orm/pg-core';
 import { DatabaseService } from './database.service';
-import { type GraphWrite, type StoredGraph, type StoredGraphSummary } from './graph.types';
+import {
+  type GraphAppend,
+  type GraphHead,
+  type GraphMergeBase,
+  type GraphWrite,
+  type SourceRef,
+  type StoredGraph,
+  type StoredGraphSummary,
+} from './graph.types';
 import { type Db } from './open-database';
-import { graphClusters, graphEdges, graphNodes, graphs, graphSubclusters, graphSummaries } from './schema';
+import {
+  graphClusters,
+  graphEdges,
+  graphNodes,
+  graphs,
+  graphSubclusters,
+  graphSummaries,
+  type GraphSummaryRow,
+  jobs,
+  sources,
+} from './schema';
 
 /** Rows per INSERT: well below Postgres' 65535 bind parameters for every graph table. */
 const CHUNK = 1000;
+
+/** Namespace of the per-user graph write lock (two-int advisory key space; the event log uses another). */
+const GRAPH_LOCK_CLASS = 0x67726170;
 
 /** The user's stored graph and its summaries. */
 @Injectable()
@@ -21,6 +42,94 @@ export class GraphRepository {
    */
   replace(userId: string, taskId: string, graph: GraphWrite, tx?: Db): Promise<number> {
     return (tx ?? this.database.db).transaction((db) => this.write(db, userId, taskId, graph));
+  }
+
+  /**
+   * Takes the user's graph write lock until `tx` ends. Every writer of a
+   * user's graph (replace, merge, summary) takes it first, so two results for
+   * one user never interleave, even before the user has a graphs row to lock.
+   */
+  async lockUser(userId: string, tx: Db): Promise<void> {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${GRAPH_LOCK_CLASS}, hashtext(${userId}))`);
+  }
+
+  /** Version and writer of the user's graph (with the writing job's creation time), or undefined. */
+  async head(userId: string, tx?: Db): Promise<GraphHead | undefined> {
+    const [row] = await (tx ?? this.database.db)
+      .select({ version: graphs.version, taskId: graphs.taskId, jobCreatedAt: jobs.createdAt })
+      .from(graphs)
+      .leftJoin(jobs, eq(jobs.taskId, graphs.taskId))
+      .where(eq(graphs.userId, userId));
+    return row;
+  }
+
+  /**
+   * Locks the user's graphs row (FOR UPDATE) and reads what a merge needs:
+   * the next free node id and the cluster ids. Undefined when there is no graph.
+   */
+  async lockForMerge(userId: string, tx: Db): Promise<GraphMergeBase | undefined> {
+    const [graph] = await tx.select({ version: graphs.version, taskId: graphs.taskId }).from(graphs).where(eq(graphs.userId, userId)).for('update');
+    if (!graph) return undefined;
+    const [job] = await tx.select({ createdAt: jobs.createdAt }).from(jobs).where(eq(jobs.taskId, graph.taskId));
+    const [top] = await tx.select({ maxId: max(graphNodes.id) }).from(graphNodes).where(eq(graphNodes.userId, userId));
+    const clusters = await tx.select({ id: graphClusters.id }).from(graphClusters).where(eq(graphClusters.userId, userId));
+    return {
+      ...graph,
+      jobCreatedAt: job?.createdAt ?? null,
+      nextNodeId: top?.maxId == null ? 0 : top.maxId + 1,
+      clusterIds: clusters.map((cluster) => cluster.id),
+    };
+  }
+
+  /** Which of `ids` are node ids of the user's graph. */
+  async existingNodeIds(userId: string, ids: readonly number[], tx?: Db): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const rows = await (tx ?? this.database.db)
+      .select({ id: graphNodes.id })
+      .from(graphNodes)
+      .where(and(eq(graphNodes.userId, userId), inArray(graphNodes.id, [...new Set(ids)])));
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Appends nodes, edges and clusters to the user's graph, grows existing
+   * clusters and bumps the version; returns the new version. The caller holds
+   * the graphs row lock (lockForMerge) in `tx`, so node ids it allocated are free.
+   */
+  append(userId: string, taskId: string, addition: GraphAppend, tx: Db): Promise<number> {
+    return tx.transaction(async (db) => {
+      const [bumped] = await db
+        .update(graphs)
+        .set({ version: sql`${graphs.version} + 1`, taskId, updatedAt: sql`now()` })
+        .where(eq(graphs.userId, userId))
+        .returning({ version: graphs.version });
+      if (!bumped) throw new Error(`user ${userId} has no graph to append to`);
+      await insertChunked(db, graphNodes, addition.nodes.map((node) => ({ ...node, userId })));
+      await insertChunked(db, graphEdges, addition.edges.map((edge) => ({ ...edge, userId })));
+      await insertChunked(db, graphClusters, addition.newClusters.map((cluster) => ({ ...cluster, userId })));
+      for (const [clusterId, added] of Object.entries(addition.clusterGrowth)) {
+        await db
+          .update(graphClusters)
+          .set({ size: sql`${graphClusters.size} + ${added}` })
+          .where(and(eq(graphClusters.userId, userId), eq(graphClusters.id, clusterId)));
+      }
+      return bumped.version;
+    });
+  }
+
+  /**
+   * Records that graph `version` first included these sources: sets
+   * `graph_version` where it is still null. Returns how many rows changed.
+   */
+  async markSourcesIncluded(userId: string, version: number, sourceIds: readonly SourceRef[], tx?: Db): Promise<number> {
+    if (sourceIds.length === 0) return 0;
+    const matches = sourceIds.map((source) => and(eq(sources.kind, source.kind), eq(sources.id, source.id)));
+    const rows = await (tx ?? this.database.db)
+      .update(sources)
+      .set({ graphVersion: version })
+      .where(and(eq(sources.userId, userId), isNull(sources.graphVersion), or(...matches)))
+      .returning({ id: sources.id });
+    return rows.length;
   }
 
   /** One consistent snapshot of the user's graph, or undefined when there is none. */
@@ -48,8 +157,16 @@ export class GraphRepository {
       .where(eq(graphSummaries.userId, userId))
       .orderBy(desc(graphSummaries.graphVersion))
       .limit(1);
-    if (!row) return undefined;
-    return { graphVersion: row.graphVersion, taskId: row.taskId, summary: row.summary, createdAt: row.createdAt.toISOString() };
+    return row && toStoredSummary(row);
+  }
+
+  /** The summary of one graph version, if it has one. */
+  async getSummaryOf(userId: string, graphVersion: number, tx?: Db): Promise<StoredGraphSummary | undefined> {
+    const [row] = await (tx ?? this.database.db)
+      .select()
+      .from(graphSummaries)
+      .where(and(eq(graphSummaries.userId, userId), eq(graphSummaries.graphVersion, graphVersion)));
+    return row && toStoredSummary(row);
   }
 
   private async write(db: Db, userId: string, taskId: string, graph: GraphWrite): Promise<number> {
@@ -95,6 +212,10 @@ export class GraphRepository {
       subclusters: subclusters.map(({ userId: _owner, ...subcluster }) => subcluster),
     };
   }
+}
+
+function toStoredSummary(row: GraphSummaryRow): StoredGraphSummary {
+  return { graphVersion: row.graphVersion, taskId: row.taskId, summary: row.summary, createdAt: row.createdAt.toISOString() };
 }
 
 async function insertChunked<T extends PgTable>(db: Db, table: T, rows: T['$inferInsert'][]): Promise<void> {

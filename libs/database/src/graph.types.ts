@@ -63,3 +63,34 @@ export interface StoredGraphSummary {
   /** ISO 8601, UTC. */
   createdAt: string;
 }
+
+/** The stored graph's identity, read under the graph lock; `jobCreatedAt` is null when the writing job is gone. */
+export interface GraphHead {
+  version: number;
+  /** The job that last wrote the graph (generation or add-node). */
+  taskId: string;
+  jobCreatedAt: Date | null;
+}
+
+/** What a merge needs to know about the stored graph before allocating node ids. */
+export interface GraphMergeBase extends GraphHead {
+  /** max(node id) + 1, or 0 for an empty graph. */
+  nextNodeId: number;
+  clusterIds: string[];
+}
+
+/** Rows an add-node merge appends; nodes carry their final integer ids. */
+export interface GraphAppend {
+  nodes: GraphNodeRecord[];
+  edges: GraphEdgeRecord[];
+  /** Clusters the graph does not have yet (their size already counts the new nodes). */
+  newClusters: GraphClusterRecord[];
+  /** Existing cluster id -> number of nodes added to it. */
+  clusterGrowth: Record<string, number>;
+}
+
+/** One imported source (`sources` primary key within a user). */
+export interface SourceRef {
+  kind: 'conversation' | 'note';
+  id: string;
+}

@@ -5,15 +5,21 @@ export { DatabaseService } from './database.service';
 export { GraphRepository } from './graph.repository';
 export {
   type GraphClusterRecord,
+  type GraphAppend,
   type GraphEdgeRecord,
+  type GraphHead,
+  type GraphMergeBase,
   type GraphNodeRecord,
   type GraphSubclusterRecord,
   type GraphWrite,
+  type SourceRef,
   type StoredGraph,
   type StoredGraphSummary,
 } from './graph.types';
 export { JobEventsRepository, type JobEventRecord, type NewJobEvent } from './job-events.repository';
+export { LateResultsRepository, type NewLateResult } from './late-results.repository';
 export { JobsRepository, type JobListQuery, type JobPatch } from './jobs.repository';
+export { SourcesRepository, type SourceImport } from './sources.repository';
 export { resolveMigrationsDir } from './migrations-dir';
 export { connectDatabase, openDatabase, type DatabaseDriver, type DatabaseHandle, type Db } from './open-database';
 export {
@@ -24,5 +30,9 @@ export {
   type JobEventRow,
   type JobKind,
   type JobStatus,
+  type LateResultRow,
   type NewJob,
+  type SourceKind,
+  type SourceRow,
+  SOURCE_KINDS,
 } from './schema';

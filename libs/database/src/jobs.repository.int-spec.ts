@@ -108,6 +108,28 @@ describe.each(TEST_DRIVERS)(`${JobsRepository.name} (%s)`, (driver) => {
     });
   });
 
+  describe('findExpired', () => {
+    it('returns only live jobs whose deadline passed, oldest deadline first, up to the limit', async () => {
+      const now = new Date('2031-01-01T00:00:00Z');
+      const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+      const userId = 'expiry';
+      const queued = await jobs.create(jobFactory.create({ userId, status: 'QUEUED', deadlineAt: at(-60) }));
+      const running = await jobs.create(jobFactory.create({ userId, status: 'RUNNING', deadlineAt: at(-120) }));
+      const onTheDot = await jobs.create(jobFactory.create({ userId, status: 'RUNNING', deadlineAt: now }));
+      await jobs.create(jobFactory.create({ userId, status: 'RUNNING', deadlineAt: at(60) }));
+      await jobs.create(jobFactory.create({ userId, status: 'QUEUED', deadlineAt: null }));
+      for (const status of ['SUCCEEDED', 'FAILED', 'CANCELLED'] as const) {
+        await jobs.create(jobFactory.create({ userId, status, deadlineAt: at(-600) }));
+      }
+
+      const mine = (rows: { userId: string; taskId: string }[]) => rows.filter((row) => row.userId === userId).map((row) => row.taskId);
+
+      expect(mine(await jobs.findExpired(now, 100))).toEqual([running.taskId, queued.taskId, onTheDot.taskId]);
+      expect(await jobs.findExpired(now, 1)).toHaveLength(1);
+      expect(mine(await jobs.findExpired(at(-61), 100))).toEqual([running.taskId]);
+    });
+  });
+
   describe('lockForUpdate', () => {
     it('returns the row inside a transaction and undefined for an unknown task', async () => {
       const job = await jobs.create(jobFactory.create());

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { DatabaseService } from './database.service';
 import { type Db } from './open-database';
 import { type Job, type JobStatus, jobs, type NewJob } from './schema';
+
+/** States a job is still waiting in; only these have a deadline that matters. */
+const LIVE_JOB_STATUSES = ['QUEUED', 'RUNNING'] as const satisfies readonly JobStatus[];
+
+/** Namespace of the per-user job-creation lock (two-int advisory key space). */
+const USER_JOBS_LOCK_CLASS = 0x6a6f6273;
 
 /** Fields a transition may change; identity, kind and creation time never change. */
 export type JobPatch = Partial<Omit<NewJob, 'taskId' | 'userId' | 'kind' | 'createdAt' | 'updatedAt'>>;
@@ -37,6 +43,19 @@ export class JobsRepository {
     return row;
   }
 
+  /** Serializes job creation per user until `tx` ends (for "one graph job at a time" rules). */
+  async lockUserJobs(userId: string, tx: Db): Promise<void> {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${USER_JOBS_LOCK_CLASS}, hashtext(${userId}))`);
+  }
+
+  /** The user's live (QUEUED or RUNNING) jobs of these kinds. */
+  findLive(userId: string, kinds: readonly Job['kind'][], tx?: Db): Promise<Job[]> {
+    return this.db(tx)
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.userId, userId), inArray(jobs.kind, [...kinds]), inArray(jobs.status, [...LIVE_JOB_STATUSES])));
+  }
+
   /** Newest first; an unknown `before` cursor yields an empty page. */
   listForUser(userId: string, query: JobListQuery, tx?: Db): Promise<Job[]> {
     const cursor =
@@ -63,6 +82,20 @@ export class JobsRepository {
       .where(and(eq(jobs.taskId, taskId), inArray(jobs.status, [...from])))
       .returning();
     return row;
+  }
+
+  /**
+   * Live jobs (QUEUED/RUNNING) whose deadline is at or before `now`, oldest
+   * deadline first, at most `limit` of them. Served by the partial index
+   * jobs_active_idx; jobs without a deadline never expire.
+   */
+  findExpired(now: Date, limit: number, tx?: Db): Promise<Job[]> {
+    return this.db(tx)
+      .select()
+      .from(jobs)
+      .where(and(inArray(jobs.status, [...LIVE_JOB_STATUSES]), lte(jobs.deadlineAt, now)))
+      .orderBy(asc(jobs.deadlineAt), asc(jobs.taskId))
+      .limit(limit);
   }
 
   /** SELECT ... FOR UPDATE inside the caller's transaction, for read-then-write handlers. */

@@ -1,6 +1,6 @@
 export { type JobEvent, JOB_EVENT_PATTERN, NotificationType } from './job-event';
 export { JobEventHub } from './job-event.hub';
 export { JobEventPublisher } from './job-event.publisher';
-export { type EventDraft, JobLedger } from './job-ledger';
+export { type EventDraft, ExclusiveJobConflict, JobLedger } from './job-ledger';
 export { JobEventsModule, type JobEventsOptions } from './job-events.module';
 export { redisTransportOptions } from './redis-options';

@@ -1,7 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DatabaseService, type Db, type Job, JobEventsRepository, type JobPatch, JobsRepository, type JobStatus, type NewJob } from '@app/database';
+import { DatabaseService, type Db, type Job, type JobKind, JobEventsRepository, type JobPatch, JobsRepository, type JobStatus, type NewJob } from '@app/database';
 import { type JobEvent } from './job-event';
 import { JobEventPublisher } from './job-event.publisher';
+
+/** The user already has a live job that excludes the new one. */
+export class ExclusiveJobConflict extends Error {
+  constructor(readonly liveTaskId: string) {
+    super(`job ${liveTaskId} is still running`);
+    this.name = 'ExclusiveJobConflict';
+  }
+}
 
 export interface EventDraft {
   readonly type: string;
@@ -24,8 +32,19 @@ export class JobLedger {
     private readonly publisher: JobEventPublisher,
   ) {}
 
-  async open(job: NewJob, event: EventDraft): Promise<Job> {
+  /**
+   * Records a new job and its first event in one transaction, then announces
+   * the event. With `exclusiveOf`, creation fails with ExclusiveJobConflict
+   * while the user has a live job of those kinds (checked under a per-user lock,
+   * so two concurrent requests cannot both pass).
+   */
+  async open(job: NewJob, event: EventDraft, exclusiveOf?: readonly JobKind[]): Promise<Job> {
     const [created, logged] = await this.database.transaction(async (tx) => {
+      if (exclusiveOf) {
+        await this.jobs.lockUserJobs(job.userId, tx);
+        const live = await this.jobs.findLive(job.userId, exclusiveOf, tx);
+        if (live.length > 0) throw new ExclusiveJobConflict(live[0].taskId);
+      }
       const row = await this.jobs.create(job, tx);
       return [row, await this.events.append({ taskId: row.taskId, userId: row.userId, ...event }, tx)] as const;
     });

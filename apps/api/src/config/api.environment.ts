@@ -39,4 +39,11 @@ export class ApiEnvironment {
   /** Language the AI writes cluster names in (the AI's own default is Chinese). */
   @IsIn(GRAPH_LANGUAGES)
   GRAPH_LANGUAGE: (typeof GRAPH_LANGUAGES)[number] = 'en';
+
+  /** How long a job may hear nothing before the worker fails it; the api sets the first deadline. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(30)
+  @Max(7 * 24 * 3600)
+  JOB_TIMEOUT_SECONDS = 900;
 }

@@ -1,68 +1,78 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AwsEnvironment } from '@app/aws';
+import { type JobKind, SourcesRepository } from '@app/database';
 import { NotificationType } from '@app/job-events';
-import { buildEnvelope, parseConversations, TaskType } from '@app/queue-contracts';
+import { buildEnvelope, TaskType } from '@app/queue-contracts';
 import { ApiEnvironment } from '../config/api.environment';
-import { ApiException } from '../http/api.exception';
+import { parseChatExport } from '../http/chat-export-body';
 import { JobLauncher, type LaunchedJob } from '../jobs/job-launcher';
+import { conversationsOf, notesFile, refsOf } from './source-bundle';
+import { type SkippedJob } from './skipped-job';
 import { newTaskId } from './task-id';
 
-export interface GraphGenerationOptions {
-  readonly includeSummary?: boolean;
+/** A new graph replaces the user's graph, so it never runs beside another graph-changing job. */
+export const GRAPH_WRITING_KINDS: readonly JobKind[] = ['GRAPH_GENERATION', 'ADD_NODE'];
+
+interface Bundle {
+  readonly conversations: Buffer | string;
+  readonly notes?: string;
+  readonly sourceIds?: readonly { kind: string; id: string }[];
+  /** The seed's test route never refused a second job; the sources route does (409). */
+  readonly exclusive: boolean;
 }
 
 @Injectable()
 export class GraphGenerationService {
   constructor(
     private readonly launcher: JobLauncher,
+    private readonly sources: SourcesRepository,
     private readonly api: ApiEnvironment,
     private readonly aws: AwsEnvironment,
   ) {}
 
-  /** Queues a graph built from a ChatGPT export sent with the request. */
-  async generateFromExport(userId: string, body: Buffer, options: GraphGenerationOptions): Promise<LaunchedJob> {
-    assertConversations(body);
+  /** Queues a graph built from a ChatGPT export sent with the request (bytes stored as sent). */
+  generateFromExport(userId: string, body: Buffer, includeSummary = true): Promise<LaunchedJob> {
+    parseChatExport(body);
+    return this.launch(userId, includeSummary, { conversations: body, exclusive: false });
+  }
+
+  /** Queues a graph of every source the user imported; skipped when there is none. */
+  async generateFromSources(userId: string, includeSummary = true): Promise<LaunchedJob | SkippedJob> {
+    const rows = await this.sources.listAll(userId);
+    if (rows.length === 0) return { message: 'There are no imported conversations or notes to build a graph from', status: 'skipped' };
+    const bundle = { conversations: JSON.stringify(conversationsOf(rows)), notes: notesFile(rows), sourceIds: refsOf(rows), exclusive: true };
+    return this.launch(userId, includeSummary, bundle);
+  }
+
+  private launch(userId: string, includeSummary: boolean, bundle: Bundle): Promise<LaunchedJob> {
     const taskId = newTaskId('task', userId);
     const prefix = `graph-generation/${taskId}/`;
-    const includeSummary = options.includeSummary ?? true;
+    const language = this.api.GRAPH_LANGUAGE;
     const envelope = buildEnvelope(TaskType.GRAPH_GENERATION_REQUEST, taskId, {
       userId,
       s3Key: prefix,
       bucket: this.aws.S3_PAYLOAD_BUCKET,
       includeSummary,
-      language: this.api.GRAPH_LANGUAGE,
+      language,
       inputType: 'auto',
       minClusters: 3,
       maxClusters: 8,
     });
+    const objects: { key: string; body: Buffer | string }[] = [{ key: `${prefix}input.json`, body: bundle.conversations }];
+    if (bundle.notes) objects.push({ key: `${prefix}notes.json`, body: bundle.notes });
     return this.launcher.launch(
       {
         taskId,
         userId,
         kind: 'GRAPH_GENERATION',
         inputKey: prefix,
-        options: { includeSummary, language: this.api.GRAPH_LANGUAGE },
-        objects: [{ key: `${prefix}input.json`, body }],
+        options: { includeSummary, language, ...(bundle.sourceIds ? { sourceIds: bundle.sourceIds } : {}) },
+        objects,
         envelope,
         events: { requested: NotificationType.GraphGenerationRequested, failed: NotificationType.GraphGenerationFailed },
+        exclusiveOf: bundle.exclusive ? GRAPH_WRITING_KINDS : undefined,
       },
       'Graph generation queued',
     );
-  }
-}
-
-function assertConversations(body: Buffer): void {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new ApiException(HttpStatus.BAD_REQUEST, 'INVALID_JSON', 'The request body is not valid JSON');
-  }
-  if (!Array.isArray(value)) {
-    throw new ApiException(HttpStatus.BAD_REQUEST, 'NOT_AN_ARRAY', 'The request body must be a JSON array of conversations (a ChatGPT export)');
-  }
-  const parsed = parseConversations(value);
-  if (!parsed.ok) {
-    throw new ApiException(HttpStatus.BAD_REQUEST, 'INVALID_CONVERSATIONS', 'The request body is not a ChatGPT export of conversations', parsed.problems);
   }
 }

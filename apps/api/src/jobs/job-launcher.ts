@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ObjectStore, QueuePublisher } from '@app/aws';
 import { type JobKind } from '@app/database';
-import { JobLedger } from '@app/job-events';
+import { ExclusiveJobConflict, JobLedger } from '@app/job-events';
 import { ApiEnvironment } from '../config/api.environment';
 import { ApiException } from '../http/api.exception';
 
@@ -15,6 +15,8 @@ export interface JobLaunch {
   readonly objects: readonly { key: string; body: Buffer | string }[];
   readonly envelope: string;
   readonly events: { readonly requested: string; readonly failed: string };
+  /** Refuse (409) while the user has a live job of these kinds. */
+  readonly exclusiveOf?: readonly JobKind[];
 }
 
 export interface LaunchedJob {
@@ -43,11 +45,24 @@ export class JobLauncher {
     await this.putObjects(launch);
     try {
       await this.ledger.open(
-        { taskId: launch.taskId, userId: launch.userId, kind: launch.kind, status: 'QUEUED', inputKey: launch.inputKey, options: launch.options },
+        {
+          taskId: launch.taskId,
+          userId: launch.userId,
+          kind: launch.kind,
+          status: 'QUEUED',
+          inputKey: launch.inputKey,
+          options: launch.options,
+          // The worker fails the job with JOB_TIMED_OUT if nothing is heard by then.
+          deadlineAt: new Date(Date.now() + this.api.JOB_TIMEOUT_SECONDS * 1000),
+        },
         { type: launch.events.requested, payload: { taskId: launch.taskId, status: 'QUEUED' } },
+        launch.exclusiveOf,
       );
     } catch (error) {
       await this.removeObjects(launch);
+      if (error instanceof ExclusiveJobConflict) {
+        throw new ApiException(HttpStatus.CONFLICT, 'JOB_ALREADY_RUNNING', `Job ${error.liveTaskId} is still running; wait for it to finish`);
+      }
       throw error;
     }
     try {

@@ -25,4 +25,18 @@ export class WorkerEnvironment {
   @Min(5)
   @Max(43200)
   WORKER_VISIBILITY_TIMEOUT_SECONDS = 60;
+
+  /** How long a live job may hear nothing (no progress, no result) before it fails with JOB_TIMED_OUT. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(30)
+  @Max(7 * 24 * 3600)
+  JOB_TIMEOUT_SECONDS = 900;
+
+  /** How often the worker looks for jobs whose deadline passed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  @Max(3_600_000)
+  JOB_SWEEP_INTERVAL_MS = 15000;
 }

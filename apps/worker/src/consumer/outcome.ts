@@ -6,12 +6,20 @@
 export type Outcome =
   | { readonly kind: 'done'; readonly note?: string }
   | { readonly kind: 'retry'; readonly reason: string }
-  | { readonly kind: 'dead-letter'; readonly reason: string };
+  | DeadLetterOutcome;
+
+/** taskId/taskType are set when the message was parsed far enough to know them; they label the dead letter. */
+export interface DeadLetterOutcome {
+  readonly kind: 'dead-letter';
+  readonly reason: string;
+  readonly taskId?: string;
+  readonly taskType?: string;
+}
 
 export const Outcomes = {
   done: (note?: string): Outcome => ({ kind: 'done', note }),
   retry: (reason: string): Outcome => ({ kind: 'retry', reason }),
-  deadLetter: (reason: string): Outcome => ({ kind: 'dead-letter', reason }),
+  deadLetter: (reason: string, task?: { taskId?: string; taskType?: string }): Outcome => ({ kind: 'dead-letter', reason, ...task }),
 };
 
 /** A message as the handlers see it; no SDK types past the consumer. */

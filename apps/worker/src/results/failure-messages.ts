@@ -1,9 +1,12 @@
 /** Plain sentences for users; the AI's raw `error` text stays with operators. */
 const MESSAGES: Record<string, string> = {
   LLM_AUTH_FAILED: 'The AI service is misconfigured. We have been notified; please try again later.',
-  RESULT_MISSING: 'The AI finished without producing a graph. Please try again.',
+  AI_FAILED: 'The AI could not finish this job. Please try again.',
+  RESULT_MISSING: 'The AI finished without producing a result. Please try again.',
   RESULT_NOT_FOUND: 'The AI result could not be found. Please try again.',
-  RESULT_INVALID: 'The AI produced a graph we could not read. Please try again.',
+  RESULT_INVALID: 'The AI produced a result we could not read. Please try again.',
+  GRAPH_NOT_FOUND: 'There is no graph yet. Generate a graph first, then try again.',
+  JOB_TIMED_OUT: 'The AI took too long to answer. Please try again.',
   QUEUE_UNAVAILABLE: 'The job could not be queued. Please try again.',
 };
 

@@ -1,81 +1,87 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { ObjectStore, ObjectStoreError } from '@app/aws';
-import { GraphRepository, type Job } from '@app/database';
-import { JobLedger, NotificationType } from '@app/job-events';
-import { type GraphResult, parseGraphResult, TaskType } from '@app/queue-contracts';
-import { type Outcome, Outcomes } from '../consumer/outcome';
-import { userMessageFor } from './failure-messages';
-import { JobMatcher } from './job-matcher';
+import { Injectable } from '@nestjs/common';
+import { GraphRepository, type GraphHead, type Job } from '@app/database';
+import { NotificationType } from '@app/job-events';
+import { type GraphResult, type GraphSummary, parseGraphResult, TaskType } from '@app/queue-contracts';
+import { type Outcome } from '../consumer/outcome';
+import { parseSummaryFile } from './graph-summary-result.handler';
+import { readSourceIds } from './job-options';
 import { type EnvelopeOf, type ResultHandler } from './result-handler';
+import { type FileParser, joinWarnings, type ResultFile, ResultSupport } from './result-support';
 
 type GraphEnvelope = EnvelopeOf<TaskType.GRAPH_GENERATION_RESULT>;
-type Download = { ok: true; graph: GraphResult } | { ok: false; code: string; detail: string } | { ok: 'retry'; reason: string };
 
-const ACTIVE = ['QUEUED', 'RUNNING'] as const;
+const parseGraphFile: FileParser<GraphResult> = (value) => {
+  const parsed = parseGraphResult(value);
+  return parsed.ok ? { ok: true, value: parsed.graph } : parsed;
+};
 
-/** COMPLETED stores the graph and succeeds the job; FAILED (or a broken COMPLETED) fails it. */
+/**
+ * COMPLETED stores the graph (and the summary it includes) and succeeds the
+ * job; FAILED (or a broken COMPLETED) fails it. A result older than the job
+ * that wrote the stored graph still succeeds its job but leaves the graph alone.
+ */
 @Injectable()
 export class GraphResultHandler implements ResultHandler<TaskType.GRAPH_GENERATION_RESULT> {
   readonly taskType = TaskType.GRAPH_GENERATION_RESULT;
-  private readonly logger = new Logger(GraphResultHandler.name);
 
   constructor(
-    private readonly matcher: JobMatcher,
-    private readonly ledger: JobLedger,
-    private readonly store: ObjectStore,
+    private readonly support: ResultSupport,
     private readonly graphs: GraphRepository,
   ) {}
 
-  async handle({ taskId, payload }: GraphEnvelope): Promise<Outcome> {
-    const match = await this.matcher.match(taskId, payload.userId, 'GRAPH_GENERATION');
-    if (!match.ok) return Outcomes.deadLetter(match.reason);
-    if (!ACTIVE.includes(match.job.status as (typeof ACTIVE)[number])) {
-      return Outcomes.done(`job ${match.job.taskId} already finished (${match.job.status}); repeated result ignored`);
+  async handle(envelope: GraphEnvelope): Promise<Outcome> {
+    const accepted = await this.support.accept(envelope, 'GRAPH_GENERATION', NotificationType.GraphGenerationFailed);
+    if (!accepted.ok) return accepted.outcome;
+    const context = accepted.value;
+    const { job } = context;
+    const { payload } = envelope;
+    if (payload.status === 'FAILED') return this.support.fail(context, payload.errorCode ?? 'AI_FAILED', payload.error);
+    const file = await this.support.readResult(context, 'resultS3Key', payload.resultS3Key, parseGraphFile);
+    if (!file.ok) return file.outcome;
+    let summary: ResultFile<GraphSummary> | undefined;
+    let summaryWarning: string | undefined;
+    if (payload.summaryIncluded && payload.summaryS3Key) {
+      const extra = await this.support.readExtra('summaryS3Key', payload.summaryS3Key, parseSummaryFile);
+      if (extra.ok === 'stop') return extra.outcome;
+      if (extra.ok) summary = extra.file;
+      else summaryWarning = extra.warning;
     }
-    if (payload.status === 'FAILED') return this.fail(match.job, payload.errorCode ?? 'AI_FAILED', payload.error);
-    if (!payload.resultS3Key) return this.fail(match.job, 'RESULT_MISSING', 'COMPLETED without resultS3Key');
-    const download = await this.download(payload.resultS3Key);
-    if (download.ok === 'retry') return Outcomes.retry(download.reason);
-    if (!download.ok) return this.fail(match.job, download.code, download.detail);
-    return this.succeed(match.job, payload.resultS3Key, download.graph, payload.error);
-  }
 
-  private async succeed(job: Job, resultKey: string, graph: GraphResult, warning: string | null): Promise<Outcome> {
-    const updated = await this.ledger.advance(
-      job.taskId,
-      ACTIVE,
-      { status: 'SUCCEEDED', progressPercent: 100, resultKey, warning, finishedAt: new Date() },
-      () => ({
+    const graph = file.value.value;
+    let replaced = true;
+    return this.support.succeed(
+      context,
+      { resultKey: file.value.key },
+      (updated) => ({
         type: NotificationType.GraphGenerationCompleted,
-        payload: { taskId: job.taskId, status: 'SUCCEEDED', nodes: graph.nodes.length, edges: graph.edges.length, partialFailure: warning !== null },
+        payload: {
+          taskId: job.taskId,
+          status: 'SUCCEEDED',
+          nodes: graph.nodes.length,
+          edges: graph.edges.length,
+          partialFailure: updated.warning !== null,
+          graphReplaced: replaced,
+        },
       }),
       async (tx) => {
-        await this.graphs.replace(job.userId, job.taskId, graph, tx);
+        await this.graphs.lockUser(job.userId, tx);
+        const head = await this.graphs.head(job.userId, tx);
+        if (head && writtenByNewerJob(head, job)) {
+          replaced = false;
+          return {
+            warning: joinWarnings(payload.error, `graph not replaced: the stored graph (version ${head.version}) comes from the newer job ${head.taskId}`),
+          };
+        }
+        const version = await this.graphs.replace(job.userId, job.taskId, graph, tx);
+        if (summary) await this.graphs.saveSummary(job.userId, version, job.taskId, summary.value, tx);
+        await this.graphs.markSourcesIncluded(job.userId, version, readSourceIds(job.options), tx);
+        return { warning: joinWarnings(payload.error, summaryWarning) };
       },
     );
-    return Outcomes.done(updated ? undefined : `job ${job.taskId} already finished; duplicate result ignored`);
   }
+}
 
-  private async fail(job: Job, code: string, detail: string | null): Promise<Outcome> {
-    const message = userMessageFor(code);
-    const updated = await this.ledger.advance(
-      job.taskId,
-      ACTIVE,
-      { status: 'FAILED', errorCode: code, errorMessage: message, errorDetail: detail, finishedAt: new Date() },
-      () => ({ type: NotificationType.GraphGenerationFailed, payload: { taskId: job.taskId, status: 'FAILED', errorCode: code, message } }),
-    );
-    if (updated) this.logger.warn(`task ${job.taskId} failed with ${code}`);
-    return Outcomes.done(updated ? undefined : `job ${job.taskId} already finished; late failure ignored`);
-  }
-
-  private async download(key: string): Promise<Download> {
-    try {
-      const parsed = parseGraphResult(await this.store.getJson(key));
-      return parsed.ok ? { ok: true, graph: parsed.graph } : { ok: false, code: 'RESULT_INVALID', detail: parsed.problems.join('; ') };
-    } catch (error) {
-      if (!(error instanceof ObjectStoreError)) throw error;
-      if (error.transient) return { ok: 'retry', reason: `result ${key} not readable yet: ${error.message}` };
-      return { ok: false, code: error.code === 'OBJECT_NOT_FOUND' ? 'RESULT_NOT_FOUND' : 'RESULT_INVALID', detail: `${key}: ${error.message}` };
-    }
-  }
+/** The stored graph came from a job created after this one (a job that is gone counts as older). */
+function writtenByNewerJob(head: GraphHead, job: Job): boolean {
+  return head.taskId !== job.taskId && head.jobCreatedAt !== null && head.jobCreatedAt.getTime() > job.createdAt.getTime();
 }

@@ -1,11 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { JobLedger, NotificationType } from '@app/job-events';
 import { TaskType } from '@app/queue-contracts';
+import { WorkerEnvironment } from '../config/worker.environment';
 import { type Outcome, Outcomes } from '../consumer/outcome';
+import { deadlineAfter } from '../timeouts/job-deadline';
 import { JobMatcher } from './job-matcher';
 import { type EnvelopeOf, type ResultHandler } from './result-handler';
 
-/** Progress moves a job to RUNNING and records the stage; after the result it is a no-op. */
+/**
+ * Progress moves a job to RUNNING, records the stage and pushes the job's
+ * deadline to now + JOB_TIMEOUT_SECONDS; after the result it is a no-op.
+ */
 @Injectable()
 export class ProgressHandler implements ResultHandler<TaskType.GRAPH_GENERATION_PROGRESS> {
   readonly taskType = TaskType.GRAPH_GENERATION_PROGRESS;
@@ -13,6 +18,8 @@ export class ProgressHandler implements ResultHandler<TaskType.GRAPH_GENERATION_
   constructor(
     private readonly matcher: JobMatcher,
     private readonly ledger: JobLedger,
+    // Optional only so specs that wire the handlers without config keep working; the apps always provide it.
+    @Optional() private readonly worker?: WorkerEnvironment,
   ) {}
 
   async handle({ taskId, payload }: EnvelopeOf<TaskType.GRAPH_GENERATION_PROGRESS>): Promise<Outcome> {
@@ -28,6 +35,7 @@ export class ProgressHandler implements ResultHandler<TaskType.GRAPH_GENERATION_
         progressPercent: progress.percent,
         etaSeconds: progress.etaSeconds,
         startedAt: match.job.startedAt ?? new Date(),
+        deadlineAt: deadlineAfter(new Date(), this.worker),
       },
       () => ({ type: NotificationType.GraphGenerationProgressUpdated, payload: { taskId: match.job.taskId, status: 'RUNNING', ...progress } }),
     );

@@ -4,17 +4,33 @@ import * as path from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AwsModule } from '@app/aws';
-import { DatabaseModule, GraphRepository, type Job, JobEventsRepository, JobsRepository } from '@app/database';
+import {
+  DatabaseModule,
+  GraphRepository,
+  type Job,
+  JobEventsRepository,
+  type JobKind,
+  JobsRepository,
+  LateResultsRepository,
+  type NewJob,
+  SourcesRepository,
+} from '@app/database';
 import { JobEventsModule } from '@app/job-events';
 import { createTestAwsResources, TEST_CREDENTIALS, TEST_REGION, type TestAwsResources } from '../../../../test/support/test-aws';
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '../../../../libs/database/test/test-database';
-import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope, readGoldenText } from '../../../../libs/queue-contracts/test/golden-contract';
+import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope, readGoldenJson, readGoldenText } from '../../../../libs/queue-contracts/test/golden-contract';
 import { type Outcome } from '../consumer/outcome';
 import { ResultDispatcher } from './result-dispatcher';
 import { RESULT_HANDLER_PROVIDERS } from './result-handlers.providers';
 
 const USER = 'u1';
 const GRAPH_RESULT = readFileSync(path.join(CONTRACT_DIR, 'files/graph-result.json'), 'utf8');
+const SUMMARY = readFileSync(path.join(CONTRACT_DIR, 'files/summary.json'), 'utf8');
+/** Sources the golden add-node result answers for. */
+const ADD_NODE_SOURCES = [
+  { kind: 'conversation', id: '6740b900-0000-8000-aaaa-000000000001' },
+  { kind: 'note', id: 'note-91c2' },
+] as const;
 
 describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
   let aws: TestAwsResources;
@@ -24,6 +40,8 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
   let jobs: JobsRepository;
   let events: JobEventsRepository;
   let graphs: GraphRepository;
+  let lateResults: LateResultsRepository;
+  let sourcesRepository: SourcesRepository;
 
   beforeAll(async () => {
     aws = await createTestAwsResources('worker-dispatch');
@@ -41,6 +59,8 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
     jobs = moduleRef.get(JobsRepository);
     events = moduleRef.get(JobEventsRepository);
     graphs = moduleRef.get(GraphRepository);
+    lateResults = moduleRef.get(LateResultsRepository);
+    sourcesRepository = moduleRef.get(SourcesRepository);
   });
 
   afterAll(async () => {
@@ -50,20 +70,55 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
   });
 
   /** A fresh QUEUED graph job owned by `userId`. */
-  async function openJob(userId = USER): Promise<Job> {
+  async function openJob(userId = USER, kind: JobKind = 'GRAPH_GENERATION', extra: Partial<NewJob> = {}): Promise<Job> {
     const taskId = `task-${randomUUID()}`;
-    return jobs.create({ taskId, userId, kind: 'GRAPH_GENERATION', status: 'QUEUED', inputKey: `graph-generation/${taskId}/` });
+    return jobs.create({ taskId, userId, kind, status: 'QUEUED', inputKey: `jobs/${taskId}/`, ...extra });
+  }
+
+  async function putObject(key: unknown, body: string): Promise<void> {
+    if (typeof key !== 'string') throw new Error('golden has no key there');
+    await aws.s3.send(new PutObjectCommand({ Bucket: aws.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+  }
+
+  /** A user of their own, with the golden graph stored (version 1, nodes 0-2, clusters cluster_1/cluster_2). */
+  async function userWithGraph(): Promise<string> {
+    const userId = `user-${randomUUID()}`;
+    const { taskId } = await openJob(userId);
+    const envelope = golden('graph-generation-completed', taskId, userId);
+    await putResult(envelope);
+    expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+    return userId;
+  }
+
+  /** An add-node job whose result (add-node-result.json, optionally edited) is at the golden key. */
+  async function addNodeJob(userId: string, edit?: (file: { results: Record<string, unknown>[] }) => void): Promise<{ job: Job; envelope: GoldenEnvelope }> {
+    const created = await openJob(userId, 'ADD_NODE', { options: { sourceIds: ADD_NODE_SOURCES } });
+    const envelope = golden('add-node-completed', created.taskId, userId);
+    const file = readGoldenJson('files/add-node-result.json', { taskId: created.taskId, userId, payloadBucket: aws.bucket }) as { results: Record<string, unknown>[] };
+    edit?.(file);
+    await putObject(envelope.payload.resultS3Key, JSON.stringify(file));
+    return { job: created, envelope };
+  }
+
+  async function importSources(userId: string, refs: readonly { kind: 'conversation' | 'note'; id: string }[]): Promise<void> {
+    await sourcesRepository.upsert(userId, refs.map((ref) => ({ ...ref, title: ref.id, content: {} })));
+  }
+
+  async function sourceVersions(userId: string): Promise<Record<string, number | null>> {
+    const rows = await sourcesRepository.listAll(userId);
+    return Object.fromEntries(rows.map((row) => [row.id, row.graphVersion]));
   }
 
   function golden(name: string, taskId: string, userId = USER): GoldenEnvelope {
     return readGoldenEnvelope(`results/${name}.json`, { taskId, userId, payloadBucket: aws.bucket });
   }
 
-  /** Uploads graph-result.json where the golden says the result is. */
-  async function putResult(envelope: GoldenEnvelope): Promise<void> {
+  /** Uploads graph-result.json (and summary.json when the golden includes one) where the golden says they are. */
+  async function putResult(envelope: GoldenEnvelope, graph = GRAPH_RESULT): Promise<void> {
     const key = envelope.payload.resultS3Key;
     if (typeof key !== 'string') throw new Error(`golden ${envelope.taskType} has no resultS3Key`);
-    await aws.s3.send(new PutObjectCommand({ Bucket: aws.bucket, Key: key, Body: GRAPH_RESULT, ContentType: 'application/json' }));
+    await aws.s3.send(new PutObjectCommand({ Bucket: aws.bucket, Key: key, Body: graph, ContentType: 'application/json' }));
+    if (envelope.payload.summaryIncluded === true) await putObject(envelope.payload.summaryS3Key, SUMMARY);
   }
 
   function dispatch(body: GoldenEnvelope | string): Promise<Outcome> {
@@ -168,14 +223,327 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
       expect(await jobs.findById('unknown')).toBeUndefined();
     });
 
-    it('add-node-completed is dead-lettered: no handler for ADD_NODE_RESULT in this version', async () => {
-      const { taskId } = await openJob();
+    it('add-node-completed merges the new nodes into the stored graph', async () => {
+      const userId = await userWithGraph();
+      await importSources(userId, [...ADD_NODE_SOURCES, { kind: 'note', id: 'imported-later' }]);
+      const { job: created, envelope } = await addNodeJob(userId);
 
-      const outcome = await dispatch(golden('add-node-completed', taskId));
+      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+
+      expect(await job(created.taskId)).toMatchObject({
+        status: 'SUCCEEDED',
+        resultKey: `add-node-results/${created.taskId}/result.json`,
+        warning: null,
+        errorCode: null,
+      });
+      const graph = await graphs.get(userId);
+      expect(graph?.version).toBe(2);
+      expect(graph?.nodes.map((node) => [node.id, node.origId, node.clusterId])).toEqual([
+        [0, '6740a1f2-1c2d-8000-9e11-0a1b2c3d4e5f', 'cluster_1'],
+        [1, '6740a2aa-77e0-8000-b3c4-5d6e7f809102', 'cluster_2'],
+        [2, 'note-7f3a', 'cluster_1'],
+        [3, '6740b900-0000-8000-aaaa-000000000001', 'cluster_1'],
+        [4, 'note-91c2', 'cluster_3'],
+      ]);
+      expect(graph?.nodes[3]).toMatchObject({ numSections: 6, timestamp: '2024-11-24T10:00:00.000Z', sourceType: 'chat' });
+      expect(graph?.nodes[4]).toMatchObject({ numSections: 1, sourceType: 'markdown' });
+      expect(graph?.edges).toContainEqual({ source: 3, target: 0, weight: 0.66, type: 'semantic', isIntraCluster: true, confidence: null });
+      expect(graph?.edges).toHaveLength(3);
+      expect(graph?.clusters).toEqual([
+        { id: 'cluster_1', name: 'Data Visualization', description: 'Charts and plotting in the browser', size: 3, keyThemes: ['d3', 'charts'] },
+        { id: 'cluster_2', name: 'Cooking', description: 'Korean recipes', size: 1, keyThemes: ['recipes'] },
+        { id: 'cluster_3', name: 'Gardening', description: '', size: 1, keyThemes: ['plants'] },
+      ]);
+      expect(await sourceVersions(userId)).toEqual({ [ADD_NODE_SOURCES[0].id]: 2, [ADD_NODE_SOURCES[1].id]: 2, 'imported-later': null });
+      const logged = await events.listForJob(created.taskId);
+      expect(logged.map((event) => event.type)).toEqual(['ADD_CONVERSATION_COMPLETED']);
+      expect(logged[0]?.payload).toMatchObject({ status: 'SUCCEEDED', graphVersion: 2, nodesAdded: 2, edgesAdded: 1, partialFailure: false });
+    });
+
+    it('graph-summary-completed stores the summary for the graph version the job was made for', async () => {
+      const userId = await userWithGraph();
+      await userWithGraphReplaced(userId);
+      const created = await openJob(userId, 'GRAPH_SUMMARY', { options: { graphVersion: 1 } });
+      const envelope = golden('graph-summary-completed', created.taskId, userId);
+      await putObject(envelope.payload.summaryS3Key, SUMMARY);
+
+      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+
+      expect(await job(created.taskId)).toMatchObject({ status: 'SUCCEEDED', resultKey: `graph-summary/${created.taskId}/summary.json`, warning: null });
+      // Version 2's summary came with its generation; version 1's is now the summary job's.
+      const stored = await graphs.getSummaryOf(userId, 1);
+      expect(stored).toMatchObject({ graphVersion: 1, taskId: created.taskId });
+      expect(stored?.summary).toEqual(JSON.parse(SUMMARY));
+      expect((await graphs.getSummaryOf(userId, 2))?.taskId).not.toBe(created.taskId);
+      const logged = await events.listForJob(created.taskId);
+      expect(logged.map((event) => event.type)).toEqual(['GRAPH_SUMMARY_COMPLETED']);
+      expect(logged[0]?.payload).toMatchObject({ status: 'SUCCEEDED', graphVersion: 1 });
+    });
+  });
+
+  /** Stores the golden graph once more for `userId` (version 2 afterwards). */
+  async function userWithGraphReplaced(userId: string): Promise<void> {
+    const { taskId } = await openJob(userId);
+    const envelope = golden('graph-generation-completed', taskId, userId);
+    await putResult(envelope);
+    await dispatch(envelope);
+  }
+
+  describe('add-node results', () => {
+    it('skips edges to nodes that do not exist and names skipped items in the warning', async () => {
+      const userId = await userWithGraph();
+      const { job: created, envelope } = await addNodeJob(userId, (file) => {
+        file.results[0].edges = [...(file.results[0].edges as unknown[]), { source: 'batch_0', target: 999, weight: 0.1, type: 'semantic', intraCluster: false }];
+        file.results.push({ conversationId: 'conv-skipped', nodes: [], edges: [], skipped: true });
+      });
+
+      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+
+      const row = await job(created.taskId);
+      expect(row.status).toBe('SUCCEEDED');
+      expect(row.warning).toContain('1 edge skipped');
+      expect(row.warning).toContain('conversation conv-skipped was skipped');
+      expect((await graphs.get(userId))?.edges.filter((edge) => edge.source === 3)).toHaveLength(1);
+    });
+
+    it('fails with GRAPH_NOT_FOUND when the user has no graph yet', async () => {
+      const userId = `user-${randomUUID()}`;
+      const { job: created, envelope } = await addNodeJob(userId);
+
+      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+
+      expect(await job(created.taskId)).toMatchObject({ status: 'FAILED', errorCode: 'GRAPH_NOT_FOUND', errorMessage: expect.any(String) as unknown });
+      expect(await graphs.get(userId)).toBeUndefined();
+      expect(await eventTypes(created.taskId)).toEqual(['ADD_CONVERSATION_FAILED']);
+    });
+
+    it('fails with AI_FAILED when the AI reports a failure', async () => {
+      const userId = await userWithGraph();
+      const { job: created, envelope } = await addNodeJob(userId);
+      envelope.payload = { userId, status: 'FAILED', resultS3Key: null, error: 'openai.APIError: rate limited' };
+
+      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+
+      expect(await job(created.taskId)).toMatchObject({ status: 'FAILED', errorCode: 'AI_FAILED', errorDetail: 'openai.APIError: rate limited' });
+      expect((await graphs.get(userId))?.version).toBe(1);
+    });
+
+    it('merges concurrent results for one user without id collisions', async () => {
+      const userId = await userWithGraph();
+      const first = await addNodeJob(userId);
+      const second = await addNodeJob(userId);
+
+      const outcomes = await Promise.all([dispatch(first.envelope), dispatch(second.envelope)]);
+
+      expect(outcomes).toEqual([
+        { kind: 'done', note: undefined },
+        { kind: 'done', note: undefined },
+      ]);
+      expect((await job(first.job.taskId)).status).toBe('SUCCEEDED');
+      expect((await job(second.job.taskId)).status).toBe('SUCCEEDED');
+      const graph = await graphs.get(userId);
+      expect(graph?.version).toBe(3);
+      expect(graph?.nodes.map((node) => node.id)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(graph?.clusters.find((cluster) => cluster.id === 'cluster_1')?.size).toBe(4);
+      expect(graph?.clusters.find((cluster) => cluster.id === 'cluster_3')?.size).toBe(2);
+    });
+  });
+
+  describe('summaries', () => {
+    it('attaches a summary without graphVersion to the current version', async () => {
+      const userId = await userWithGraph();
+      await userWithGraphReplaced(userId);
+      const created = await openJob(userId, 'GRAPH_SUMMARY');
+      const envelope = golden('graph-summary-completed', created.taskId, userId);
+      await putObject(envelope.payload.summaryS3Key, SUMMARY);
+
+      await dispatch(envelope);
+
+      expect(await graphs.getSummary(userId)).toMatchObject({ graphVersion: 2, taskId: created.taskId });
+    });
+
+    it('fails an unreadable summary with RESULT_INVALID', async () => {
+      const userId = await userWithGraph();
+      const created = await openJob(userId, 'GRAPH_SUMMARY');
+      const envelope = golden('graph-summary-completed', created.taskId, userId);
+      await putObject(envelope.payload.summaryS3Key, '{"clusters": []}');
+
+      await dispatch(envelope);
+
+      expect(await job(created.taskId)).toMatchObject({ status: 'FAILED', errorCode: 'RESULT_INVALID' });
+      expect(await eventTypes(created.taskId)).toEqual(['GRAPH_SUMMARY_FAILED']);
+    });
+
+    it('stores the summary a graph generation includes for the new graph version', async () => {
+      const userId = await userWithGraph();
+      const { taskId } = await openJob(userId);
+      const envelope = golden('graph-generation-completed', taskId, userId);
+      await putResult(envelope);
+
+      await dispatch(envelope);
+
+      expect(await job(taskId)).toMatchObject({ status: 'SUCCEEDED', warning: null });
+      expect(await graphs.getSummary(userId)).toMatchObject({ graphVersion: 2, taskId, summary: JSON.parse(SUMMARY) as unknown });
+    });
+
+    it('succeeds a generation whose summary cannot be read, with a warning', async () => {
+      const userId = `user-${randomUUID()}`;
+      const { taskId } = await openJob(userId);
+      const envelope = golden('graph-generation-completed', taskId, userId);
+      await putObject(envelope.payload.resultS3Key, GRAPH_RESULT);
+
+      await dispatch(envelope);
+
+      const row = await job(taskId);
+      expect(row.status).toBe('SUCCEEDED');
+      expect(row.warning).toContain('summaryS3Key could not be read (RESULT_NOT_FOUND)');
+      expect((await graphs.get(userId))?.version).toBe(1);
+      expect(await graphs.getSummary(userId)).toBeUndefined();
+    });
+  });
+
+  describe('order and drift', () => {
+    it('does not let an older generation overwrite a graph produced by a newer job', async () => {
+      const userId = `user-${randomUUID()}`;
+      const older = await openJob(userId, 'GRAPH_GENERATION', { createdAt: new Date('2026-01-01T00:00:00Z') });
+      const newer = await openJob(userId, 'GRAPH_GENERATION', { createdAt: new Date('2026-01-01T00:05:00Z') });
+      const newerResult = golden('graph-generation-completed', newer.taskId, userId);
+      await putResult(newerResult);
+      await dispatch(newerResult);
+      const olderResult = golden('graph-generation-completed', older.taskId, userId);
+      await putResult(olderResult);
+
+      expect(await dispatch(olderResult)).toEqual({ kind: 'done', note: undefined });
+
+      const row = await job(older.taskId);
+      expect(row.status).toBe('SUCCEEDED');
+      expect(row.warning).toContain(`graph not replaced: the stored graph (version 1) comes from the newer job ${newer.taskId}`);
+      expect(await graphs.get(userId)).toMatchObject({ version: 1, taskId: newer.taskId });
+      expect(await graphs.getSummary(userId)).toMatchObject({ graphVersion: 1, taskId: newer.taskId });
+      expect((await events.listForJob(older.taskId))[0]?.payload).toMatchObject({ graphReplaced: false, partialFailure: true });
+    });
+
+    it('marks the sources a generation job sent as included in the new version', async () => {
+      const userId = `user-${randomUUID()}`;
+      await importSources(userId, [...ADD_NODE_SOURCES, { kind: 'note', id: 'imported-later' }]);
+      const { taskId } = await openJob(userId, 'GRAPH_GENERATION', { options: { sourceIds: ADD_NODE_SOURCES } });
+      const envelope = golden('graph-generation-completed', taskId, userId);
+      await putResult(envelope);
+
+      await dispatch(envelope);
+
+      expect(await sourceVersions(userId)).toEqual({ [ADD_NODE_SOURCES[0].id]: 1, [ADD_NODE_SOURCES[1].id]: 1, 'imported-later': null });
+    });
+
+    it('lets a newer generation replace a graph from an older job', async () => {
+      const userId = `user-${randomUUID()}`;
+      const older = await openJob(userId, 'GRAPH_GENERATION', { createdAt: new Date('2026-01-01T00:00:00Z') });
+      const newer = await openJob(userId, 'GRAPH_GENERATION', { createdAt: new Date('2026-01-01T00:05:00Z') });
+      for (const created of [older, newer]) {
+        const envelope = golden('graph-generation-completed', created.taskId, userId);
+        await putResult(envelope);
+        await dispatch(envelope);
+      }
+
+      expect(await graphs.get(userId)).toMatchObject({ version: 2, taskId: newer.taskId });
+      expect((await job(newer.taskId)).warning).toBeNull();
+    });
+
+    it('accepts a graph file of an older AI version (num_messages, create_time)', async () => {
+      const userId = `user-${randomUUID()}`;
+      const { taskId } = await openJob(userId);
+      const drifted = JSON.parse(GRAPH_RESULT) as { nodes: Record<string, unknown>[] };
+      for (const node of drifted.nodes) {
+        node.num_messages = node.num_sections;
+        delete node.num_sections;
+        delete node.timestamp;
+        node.create_time = 1732249200;
+      }
+      const envelope = golden('graph-generation-partial', taskId, userId);
+      await putResult(envelope, JSON.stringify(drifted));
+
+      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+
+      expect((await job(taskId)).status).toBe('SUCCEEDED');
+      const graph = await graphs.get(userId);
+      expect(graph?.nodes.map((node) => node.numSections)).toEqual([4, 1, 1]);
+      expect(graph?.nodes[0]?.timestamp).toBe('2024-11-22T04:20:00.000Z');
+    });
+  });
+
+  describe('late results', () => {
+    it.each([
+      ['graph-generation-completed', 'GRAPH_GENERATION'],
+      ['add-node-completed', 'ADD_NODE'],
+      ['graph-summary-completed', 'GRAPH_SUMMARY'],
+    ] as const)('records %s for a timed-out job in late_results and leaves the job alone', async (name, kind) => {
+      const userId = `user-${randomUUID()}`;
+      const created = await openJob(userId, kind);
+      const timedOut = await jobs.transition(created.taskId, ['QUEUED'], { status: 'FAILED', errorCode: 'JOB_TIMED_OUT', finishedAt: new Date() });
+      const envelope = golden(name, created.taskId, userId);
+
+      const outcome = await dispatch(envelope);
+
+      expect(outcome.kind).toBe('done');
+      expect(outcome.kind === 'done' && outcome.note).toContain('already finished (FAILED)');
+      expect(await job(created.taskId)).toEqual(timedOut);
+      expect(await eventTypes(created.taskId)).toEqual([]);
+      expect(await graphs.get(userId)).toBeUndefined();
+      const recorded = await lateResults.listForTask(created.taskId);
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]).toMatchObject({ taskType: envelope.taskType, jobStatus: 'FAILED', envelope: { taskId: created.taskId, payload: envelope.payload } });
+    });
+  });
+
+  describe('result keys', () => {
+    it.each([
+      's3://someone-elses-bucket/graph-results/x/graph_final.json',
+      '/graph-results/x/graph_final.json',
+      'graph-results/../../other-user/graph_final.json',
+      'https://example.com/graph_final.json',
+    ])('dead-letters a result whose key is %j and leaves the job alone', async (key) => {
+      const created = await openJob(`user-${randomUUID()}`);
+      const envelope = golden('graph-generation-completed', created.taskId, created.userId);
+      envelope.payload.resultS3Key = key;
+
+      const outcome = await dispatch(envelope);
 
       expect(outcome.kind).toBe('dead-letter');
-      expect(outcome.kind === 'dead-letter' && outcome.reason).toContain('ADD_NODE_RESULT');
-      expect((await job(taskId)).status).toBe('QUEUED');
+      expect(outcome.kind === 'dead-letter' && outcome.reason).toContain(JSON.stringify(key));
+      expect(await job(created.taskId)).toEqual(created);
+    });
+
+    it('fails an empty key like a missing one (RESULT_MISSING), so the job does not hang', async () => {
+      const created = await openJob(`user-${randomUUID()}`);
+      const envelope = golden('graph-generation-completed', created.taskId, created.userId);
+      envelope.payload.resultS3Key = '';
+
+      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+
+      expect(await job(created.taskId)).toMatchObject({ status: 'FAILED', errorCode: 'RESULT_MISSING' });
+    });
+
+    it('accepts an s3:// URI that names the payload bucket', async () => {
+      const userId = `user-${randomUUID()}`;
+      const { taskId } = await openJob(userId);
+      const envelope = golden('graph-generation-partial', taskId, userId);
+      await putResult(envelope);
+      envelope.payload.resultS3Key = `s3://${aws.bucket}/${String(envelope.payload.resultS3Key)}`;
+
+      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+
+      expect(await job(taskId)).toMatchObject({ status: 'SUCCEEDED', resultKey: `graph-results/${taskId}/graph_final.json` });
+    });
+
+    it('dead-letters an add-node result whose key points into another bucket', async () => {
+      const userId = await userWithGraph();
+      const { job: created, envelope } = await addNodeJob(userId);
+      envelope.payload.resultS3Key = 's3://attacker/add-node-results/x/result.json';
+
+      const outcome = await dispatch(envelope);
+
+      expect(outcome.kind === 'dead-letter' && outcome.reason).toContain('s3://attacker/add-node-results/x/result.json');
+      expect(await job(created.taskId)).toEqual(created);
     });
   });
 

@@ -4,7 +4,12 @@ import { type Outcome, Outcomes, type ReceivedMessage } from '../consumer/outcom
 import { type EnvelopeOf, RESULT_HANDLERS, type ResultHandler } from './result-handler';
 
 /** Task types this worker consumes today; start-up fails unless each has exactly one handler. */
-export const CONSUMED_TASK_TYPES: readonly ResultTaskType[] = [TaskType.GRAPH_GENERATION_PROGRESS, TaskType.GRAPH_GENERATION_RESULT];
+export const CONSUMED_TASK_TYPES: readonly ResultTaskType[] = [
+  TaskType.GRAPH_GENERATION_PROGRESS,
+  TaskType.GRAPH_GENERATION_RESULT,
+  TaskType.ADD_NODE_RESULT,
+  TaskType.GRAPH_SUMMARY_RESULT,
+];
 
 /** Parses a message and routes it to the one handler of its task type. */
 @Injectable()

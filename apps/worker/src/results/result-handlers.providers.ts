@@ -1,18 +1,24 @@
 import { type Provider } from '@nestjs/common';
+import { AddNodeResultHandler } from './add-node-result.handler';
 import { GraphResultHandler } from './graph-result.handler';
+import { GraphSummaryResultHandler } from './graph-summary-result.handler';
 import { JobMatcher } from './job-matcher';
 import { ProgressHandler } from './progress.handler';
 import { ResultDispatcher } from './result-dispatcher';
 import { RESULT_HANDLERS, type ResultHandler } from './result-handler';
+import { ResultSupport } from './result-support';
 
 /** The dispatcher and one handler per consumed task type; registering a handler here is the only wiring. */
 export const RESULT_HANDLER_PROVIDERS: Provider[] = [
   JobMatcher,
+  ResultSupport,
   ProgressHandler,
   GraphResultHandler,
+  AddNodeResultHandler,
+  GraphSummaryResultHandler,
   {
     provide: RESULT_HANDLERS,
-    inject: [ProgressHandler, GraphResultHandler],
+    inject: [ProgressHandler, GraphResultHandler, AddNodeResultHandler, GraphSummaryResultHandler],
     useFactory: (...handlers: ResultHandler[]) => handlers,
   },
   ResultDispatcher,

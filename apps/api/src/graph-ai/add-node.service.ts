@@ -1,0 +1,60 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { AwsEnvironment } from '@app/aws';
+import { GraphRepository, SourcesRepository } from '@app/database';
+import { NotificationType } from '@app/job-events';
+import { buildEnvelope, TaskType } from '@app/queue-contracts';
+import { ApiEnvironment } from '../config/api.environment';
+import { ApiException } from '../http/api.exception';
+import { JobLauncher, type LaunchedJob } from '../jobs/job-launcher';
+import { GRAPH_WRITING_KINDS } from './graph-generation.service';
+import { type SkippedJob } from './skipped-job';
+import { batchNotes, conversationsOf, refsOf } from './source-bundle';
+import { newTaskId } from './task-id';
+
+/** Adds the sources imported since the last graph to the stored graph. */
+@Injectable()
+export class AddNodeService {
+  constructor(
+    private readonly launcher: JobLauncher,
+    private readonly graphs: GraphRepository,
+    private readonly sources: SourcesRepository,
+    private readonly api: ApiEnvironment,
+    private readonly aws: AwsEnvironment,
+  ) {}
+
+  async addPendingSources(userId: string): Promise<LaunchedJob | SkippedJob> {
+    const graph = await this.graphs.get(userId);
+    if (!graph) throw new ApiException(HttpStatus.NOT_FOUND, 'GRAPH_NOT_FOUND', 'Generate a graph before adding to it');
+    const pending = await this.sources.listPending(userId);
+    if (pending.length === 0) return { message: 'No conversations or notes were imported since the last graph', status: 'skipped' };
+    const taskId = newTaskId('task_add_node', userId);
+    const key = `add-node/${taskId}/batch.json`;
+    const batch = {
+      userId,
+      existingClusters: graph.clusters.map((cluster) => ({
+        id: cluster.id,
+        name: cluster.name,
+        description: cluster.description,
+        size: cluster.size,
+        themes: cluster.keyThemes,
+      })),
+      conversations: conversationsOf(pending),
+      notes: batchNotes(pending),
+    };
+    const language = this.api.GRAPH_LANGUAGE;
+    return this.launcher.launch(
+      {
+        taskId,
+        userId,
+        kind: 'ADD_NODE',
+        inputKey: key,
+        options: { language, sourceIds: refsOf(pending), graphVersion: graph.version },
+        objects: [{ key, body: JSON.stringify(batch) }],
+        envelope: buildEnvelope(TaskType.ADD_NODE_REQUEST, taskId, { userId, s3Key: key, bucket: this.aws.S3_PAYLOAD_BUCKET, inputType: 'batch', language }),
+        events: { requested: NotificationType.AddConversationRequested, failed: NotificationType.AddConversationFailed },
+        exclusiveOf: GRAPH_WRITING_KINDS,
+      },
+      'Adding to the graph queued',
+    );
+  }
+}

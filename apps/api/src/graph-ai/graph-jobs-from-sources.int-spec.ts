@@ -1,0 +1,160 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GraphRepository, JobsRepository } from '@app/database';
+import { parseEnvelope, parseGraphResult, TaskType } from '@app/queue-contracts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ApiTestApp, bearer, bootApiTestApp, drainQueue, readProblem } from '../../test/api-test-app';
+import { GraphAiController } from './graph-ai.controller';
+
+const CONTRACT = resolve(__dirname, '../../../../../shared/contract');
+const CONVERSATIONS = readFileSync(resolve(CONTRACT, 'files/conversations.json'));
+const GRAPH_FILE = JSON.parse(readFileSync(resolve(CONTRACT, 'files/graph-result.json'), 'utf8')) as unknown;
+
+describe(GraphAiController.name, () => {
+  let api: ApiTestApp;
+  let user = 0;
+  const nextUser = () => `src-user-${++user}`;
+
+  beforeAll(async () => {
+    api = await bootApiTestApp('sources');
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  const post = (userId: string, path: string, body?: unknown, raw?: Buffer) =>
+    fetch(`${api.base}${path}`, {
+      method: 'POST',
+      headers: { ...bearer(userId), 'Content-Type': 'application/json' },
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+  const object = async (key: string) =>
+    JSON.parse(await (await api.aws.s3.send(new GetObjectCommand({ Bucket: api.aws.bucket, Key: key }))).Body!.transformToString()) as Record<string, unknown>;
+  const storeGraph = async (userId: string, taskId: string) => {
+    const parsed = parseGraphResult(GRAPH_FILE);
+    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    return api.app.get(GraphRepository).replace(userId, taskId, parsed.graph);
+  };
+  const importSources = async (userId: string) => {
+    expect((await post(userId, '/v1/sources/conversations', undefined, CONVERSATIONS)).status).toBe(201);
+    const notes = await post(userId, '/v1/sources/notes', { notes: [{ id: 'note-1', title: 'Garden', content: 'Tomatoes need sun' }] });
+    expect(await notes.json()).toEqual({ imported: 1, ids: ['note-1'] });
+  };
+  const envelopesOnQueue = async () =>
+    (await drainQueue(api.aws)).map((body) => {
+      const parsed = parseEnvelope(body);
+      if (!parsed.ok) throw new Error(parsed.error.reason);
+      return parsed.envelope;
+    });
+
+  describe('generate', () => {
+    it('answers 200 skipped when the user has no sources, and queues nothing', async () => {
+      const response = await post(nextUser(), '/v1/graph-ai/generate', {});
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ message: expect.any(String) as unknown, status: 'skipped' });
+      expect(await drainQueue(api.aws)).toEqual([]);
+    });
+
+    it('bundles every source (input.json and notes.json) and queues one request', async () => {
+      const userId = nextUser();
+      await importSources(userId);
+      const response = await post(userId, '/v1/graph-ai/generate', { includeSummary: false });
+      expect(response.status).toBe(202);
+      const { taskId } = (await response.json()) as { taskId: string };
+      const [envelope] = await envelopesOnQueue();
+      expect(envelope.taskType).toBe(TaskType.GRAPH_GENERATION_REQUEST);
+      expect(envelope.payload).toMatchObject({ userId, s3Key: `graph-generation/${taskId}/`, includeSummary: false });
+      const input = JSON.parse(readFileSync(resolve(CONTRACT, 'files/conversations.json'), 'utf8')) as unknown[];
+      expect(await object(`graph-generation/${taskId}/input.json`)).toEqual(input);
+      expect(await object(`graph-generation/${taskId}/notes.json`)).toEqual({
+        source_nodes: [{ id: 'note-1', title: 'Garden', sections: [{ id: 'note-1-0', content: 'Tomatoes need sun' }], source_type: 'markdown' }],
+      });
+      const job = await api.app.get(JobsRepository).findById(taskId);
+      expect(job?.options).toMatchObject({ sourceIds: expect.arrayContaining([{ kind: 'note', id: 'note-1' }]) as unknown });
+    });
+
+    it('answers 409 while a graph job of the user is live, also to concurrent requests', async () => {
+      const userId = nextUser();
+      await importSources(userId);
+      const statuses = await Promise.all([1, 2, 3].map(() => post(userId, '/v1/graph-ai/generate', {}).then((r) => r.status)));
+      expect(statuses.sort()).toEqual([202, 409, 409]);
+      const conflict = await readProblem(await post(userId, '/v1/graph-ai/generate', {}));
+      expect(conflict.code).toBe('JOB_ALREADY_RUNNING');
+      expect(await envelopesOnQueue()).toHaveLength(1);
+    });
+
+    it('refuses a body that is not valid JSON or not the options', async () => {
+      const userId = nextUser();
+      const broken = await fetch(`${api.base}/v1/graph-ai/generate`, { method: 'POST', headers: { ...bearer(userId), 'Content-Type': 'application/json' }, body: '{"includeSummary":' });
+      expect(broken.status).toBe(400);
+      expect((await readProblem(broken)).code).toBe('INVALID_JSON');
+      const wrong = await readProblem(await post(userId, '/v1/graph-ai/generate', { includeSummary: 'yes' }));
+      expect(wrong).toMatchObject({ statusCode: 400, code: 'INVALID_REQUEST' });
+    });
+  });
+
+  describe('addNodes', () => {
+    it('answers 404 without a graph and 200 skipped when nothing was imported since', async () => {
+      const userId = nextUser();
+      expect((await readProblem(await post(userId, '/v1/graph-ai/add-node'))).code).toBe('GRAPH_NOT_FOUND');
+      await storeGraph(userId, 'task_seed');
+      const skipped = await post(userId, '/v1/graph-ai/add-node');
+      expect(skipped.status).toBe(200);
+      expect(await skipped.json()).toMatchObject({ status: 'skipped' });
+    });
+
+    it('sends the pending sources with the existing clusters in batch.json', async () => {
+      const userId = nextUser();
+      const version = await storeGraph(userId, 'task_seed');
+      await importSources(userId);
+      const response = await post(userId, '/v1/graph-ai/add-node');
+      expect(response.status).toBe(202);
+      const { taskId } = (await response.json()) as { taskId: string };
+      expect(taskId).toMatch(new RegExp(`^task_add_node_${userId}_[0-9A-Z]{26}$`));
+      const [envelope] = await envelopesOnQueue();
+      expect(envelope).toMatchObject({ taskId, taskType: TaskType.ADD_NODE_REQUEST, payload: { userId, s3Key: `add-node/${taskId}/batch.json`, inputType: 'batch' } });
+      const batch = await object(`add-node/${taskId}/batch.json`);
+      expect(batch.userId).toBe(userId);
+      expect(batch.existingClusters).toEqual([
+        { id: 'cluster_1', name: 'Data Visualization', description: 'Charts and plotting in the browser', size: 2, themes: ['d3', 'charts'] },
+        { id: 'cluster_2', name: 'Cooking', description: 'Korean recipes', size: 1, themes: ['recipes'] },
+      ]);
+      expect(batch.conversations).toHaveLength(2);
+      expect(batch.notes).toEqual([{ noteId: 'note-1', title: 'Garden', content: 'Tomatoes need sun' }]);
+      expect((await api.app.get(JobsRepository).findById(taskId))?.options).toMatchObject({ graphVersion: version });
+    });
+  });
+
+  describe('requestSummary', () => {
+    it('answers 404 without a graph, else sends the graph re-encoded in the AI format', async () => {
+      const userId = nextUser();
+      expect((await readProblem(await post(userId, '/v1/graph-ai/summary'))).code).toBe('GRAPH_NOT_FOUND');
+      await storeGraph(userId, 'task_seed');
+      const response = await post(userId, '/v1/graph-ai/summary');
+      expect(response.status).toBe(202);
+      const { taskId } = (await response.json()) as { taskId: string };
+      const [envelope] = await envelopesOnQueue();
+      expect(envelope).toMatchObject({ taskType: TaskType.GRAPH_SUMMARY_REQUEST, payload: { graphS3Key: `graph-summary/${taskId}/graph.json` } });
+      const reparsed = parseGraphResult(await object(`graph-summary/${taskId}/graph.json`));
+      expect(reparsed.ok && reparsed.graph.nodes.map((node) => node.origId)).toEqual(['6740a1f2-1c2d-8000-9e11-0a1b2c3d4e5f', '6740a2aa-77e0-8000-b3c4-5d6e7f809102', 'note-7f3a']);
+      const summary = await fetch(`${api.base}/v1/graph/summary`, { headers: bearer(userId) });
+      expect((await readProblem(summary)).code).toBe('SUMMARY_NOT_FOUND');
+    });
+  });
+
+  describe('sources', () => {
+    it('refuses invalid notes with the problems named, and lists what was imported', async () => {
+      const userId = nextUser();
+      const invalid = await readProblem(await post(userId, '/v1/sources/notes', { notes: [{ id: 'bad id!', content: 3 }] }));
+      expect(invalid.code).toBe('INVALID_REQUEST');
+      expect(invalid.details?.join(' ')).toMatch(/id may only contain/);
+      expect(invalid.details?.join(' ')).toMatch(/title/);
+      await importSources(userId);
+      await importSources(userId);
+      const listed = (await (await fetch(`${api.base}/v1/sources`, { headers: bearer(userId) })).json()) as { sources: { id: string; inGraph: boolean }[] };
+      expect(listed.sources.map((source) => source.id).sort()).toEqual(['6740a1f2-1c2d-8000-9e11-0a1b2c3d4e5f', '6740a2aa-77e0-8000-b3c4-5d6e7f809102', 'note-1']);
+      expect(listed.sources.every((source) => !source.inGraph)).toBe(true);
+    });
+  });
+});

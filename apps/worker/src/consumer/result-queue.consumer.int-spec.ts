@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { SqsService } from '@ssut/nestjs-sqs';
+import { AwsEnvironment, AwsModule, QueueAdmin, toAwsOptions } from '@app/aws';
+import { loadConfig, TypedConfigModule } from '@app/config';
+import { DatabaseModule, JobsRepository } from '@app/database';
+import { JobEventsModule } from '@app/job-events';
+import { createTestAwsResources, type TestAwsResources } from '../../../../test/support/test-aws';
+import { createTestDatabase, type TestDatabase } from '../../../../libs/database/test/test-database';
+import { readGoldenEnvelope } from '../../../../libs/queue-contracts/test/golden-contract';
+import { WorkerEnvironment } from '../config/worker.environment';
+import { DeadLetterService } from '../dead-letters/dead-letter.service';
+import { ResultDispatcher } from '../results/result-dispatcher';
+import { WorkerModule } from '../worker.module';
+import { type Outcome } from './outcome';
+import { RESULT_CONSUMER, ResultQueueConsumer } from './result-queue.consumer';
+
+jest.setTimeout(60_000);
+
+const USER = 'u1';
+
+interface RunningWorker {
+  readonly moduleRef: TestingModule;
+  readonly jobs: JobsRepository;
+  readonly dispatcher: ResultDispatcher;
+  readonly admin: QueueAdmin;
+  readonly deadLetters: DeadLetterService;
+  close(): Promise<void>;
+}
+
+/** The worker as main.ts wires it (config, database, AWS, events, WorkerModule) against the emulator and PGlite. */
+async function startWorker(aws: TestAwsResources, visibilitySeconds = 5): Promise<RunningWorker> {
+  const config = loadConfig(
+    { aws: AwsEnvironment, worker: WorkerEnvironment },
+    {
+      AWS_ENDPOINT_URL: aws.endpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_MAX_ATTEMPTS: '1',
+      S3_PAYLOAD_BUCKET: aws.bucket,
+      SQS_RESULT_QUEUE_URL: aws.resultQueueUrl,
+      WORKER_WAIT_TIME_SECONDS: '1',
+    },
+  );
+  config.worker.WORKER_VISIBILITY_TIMEOUT_SECONDS = visibilitySeconds; // below the validated minimum of 5 only in tests
+  const database: TestDatabase = await createTestDatabase('pglite');
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TypedConfigModule.forRoot(config),
+      DatabaseModule.forRoot(database.options),
+      AwsModule.forRoot(toAwsOptions(config.aws)),
+      JobEventsModule.forRoot({}),
+      WorkerModule,
+    ],
+  }).compile();
+  await moduleRef.init();
+  return {
+    moduleRef,
+    jobs: moduleRef.get(JobsRepository),
+    dispatcher: moduleRef.get(ResultDispatcher),
+    admin: moduleRef.get(QueueAdmin),
+    deadLetters: moduleRef.get(DeadLetterService),
+    async close() {
+      await moduleRef.close();
+      await database.drop();
+    },
+  };
+}
+
+async function openJob(worker: RunningWorker, userId = USER): Promise<string> {
+  const taskId = `task-${randomUUID()}`;
+  await worker.jobs.create({ taskId, userId, kind: 'GRAPH_GENERATION', status: 'QUEUED', inputKey: `graph-generation/${taskId}/` });
+  return taskId;
+}
+
+function progress(aws: TestAwsResources, taskId: string, edit: (envelope: Record<string, unknown>) => void = () => undefined): string {
+  const envelope = readGoldenEnvelope('results/graph-generation-progress.json', { taskId, userId: USER, payloadBucket: aws.bucket });
+  edit(envelope);
+  return JSON.stringify(envelope);
+}
+
+async function send(aws: TestAwsResources, body: string): Promise<string> {
+  const { MessageId } = await aws.sqs.send(new SendMessageCommand({ QueueUrl: aws.resultQueueUrl, MessageBody: body }));
+  return MessageId as string;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(100);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Nothing left on the queue: no visible message, and none comes back after `waitSeconds`. */
+async function receiveNothing(worker: RunningWorker, queueUrl: string, waitSeconds: number): Promise<void> {
+  expect(await worker.admin.receive(queueUrl, { max: 10, waitSeconds, visibilityTimeout: 1 })).toEqual([]);
+}
+
+describe(`${ResultQueueConsumer.name} (emulator, PGlite)`, () => {
+  describe('poison messages', () => {
+    let aws: TestAwsResources;
+    let worker: RunningWorker;
+
+    beforeAll(async () => {
+      aws = await createTestAwsResources('consumer-poison');
+      worker = await startWorker(aws);
+    });
+
+    afterAll(async () => {
+      await worker?.close();
+      aws?.destroy();
+    });
+
+    it('dead-letters each kind once with its reason while the valid messages around them are applied', async () => {
+      const valid = [await openJob(worker), await openJob(worker)];
+      const foreign = await openJob(worker, 'someone-else');
+      const unknownTask = `task-${randomUUID()}`;
+      const poison: Record<string, { body: string; reason: RegExp }> = {
+        badJson: { body: '{"taskId": "t", ', reason: /./ },
+        unknownType: { body: progress(aws, valid[0], (e) => (e.taskType = 'MICROSCOPE_INGEST_RESULT')), reason: /MICROSCOPE_INGEST_RESULT/ },
+        invalidPayload: { body: progress(aws, valid[0], (e) => (e.payload = { userId: USER, progressPercent: 'lots' })), reason: /./ },
+        noSuchJob: { body: progress(aws, unknownTask), reason: new RegExp(`^no job ${unknownTask}$`) },
+        ownerMismatch: { body: progress(aws, foreign), reason: new RegExp(`^owner mismatch for ${foreign}$`) },
+      };
+
+      await send(aws, progress(aws, valid[0]));
+      const sentIds: Record<string, string> = {};
+      for (const [name, { body }] of Object.entries(poison)) sentIds[name] = await send(aws, body);
+      await send(aws, progress(aws, valid[1]));
+
+      await until(async () => (await worker.admin.approximateCount(aws.resultDlqUrl)) === 5);
+      await until(async () => (await Promise.all(valid.map((id) => worker.jobs.findById(id)))).every((job) => job?.status === 'RUNNING'));
+
+      const held = await worker.admin.receive(aws.resultDlqUrl, { max: 10, waitSeconds: 1, visibilityTimeout: 30 });
+      expect(held).toHaveLength(5);
+      for (const [name, { body, reason }] of Object.entries(poison)) {
+        const letter = held.find((message) => message.attributes.originalMessageId === sentIds[name]);
+        expect(letter?.body).toBe(body);
+        expect(letter?.attributes).toMatchObject({ sourceQueue: aws.resultQueueUrl, receiveCount: '1' });
+        expect(letter?.attributes.reason).toMatch(reason);
+        expect(Date.parse(letter?.attributes.deadLetteredAt ?? '')).not.toBeNaN();
+      }
+      expect((await worker.jobs.findById(foreign))?.status).toBe('QUEUED');
+      await receiveNothing(worker, aws.resultQueueUrl, 1);
+    });
+
+    it('survives a throwing handler: the message is retried later and other messages keep flowing', async () => {
+      const dispatch = worker.dispatcher.dispatch.bind(worker.dispatcher);
+      const thrown: number[] = [];
+      const spy = jest.spyOn(worker.dispatcher, 'dispatch').mockImplementation((message) => {
+        if (message.body !== 'THROW') return dispatch(message);
+        thrown.push(message.receiveCount);
+        return Promise.reject(new Error('kaboom'));
+      });
+      try {
+        const taskId = await openJob(worker);
+        await send(aws, 'THROW');
+        await send(aws, progress(aws, taskId));
+
+        await until(async () => (await worker.jobs.findById(taskId))?.status === 'RUNNING');
+        await until(() => Promise.resolve(thrown.length >= 2)); // redelivered after the backoff, not dead-lettered
+        expect(thrown.slice(0, 2)).toEqual([1, 2]);
+
+        const consumer = worker.moduleRef.get(SqsService).consumers.get(RESULT_CONSUMER)?.instance;
+        for (const event of ['error', 'processing_error', 'timeout_error'] as const) {
+          expect(consumer?.listenerCount(event)).toBeGreaterThan(0);
+          expect(() => consumer?.emit(event, new Error(`synthetic ${event}`), undefined as never)).not.toThrow();
+        }
+        expect(consumer?.status.isRunning).toBe(true);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+  });
+
+  describe('heartbeat', () => {
+    let aws: TestAwsResources;
+    let worker: RunningWorker;
+
+    beforeAll(async () => {
+      aws = await createTestAwsResources('consumer-heartbeat');
+      worker = await startWorker(aws, 3);
+    });
+
+    afterAll(async () => {
+      await worker?.close();
+      aws?.destroy();
+    });
+
+    it('keeps a message that takes 7 s invisible (visibility 3 s) and deletes it at the end', async () => {
+      const dispatch = worker.dispatcher.dispatch.bind(worker.dispatcher);
+      const outcomes: Outcome[] = [];
+      let started = 0;
+      jest.spyOn(worker.dispatcher, 'dispatch').mockImplementation(async (message) => {
+        started++;
+        await sleep(7_000);
+        const outcome = await dispatch(message);
+        outcomes.push(outcome);
+        return outcome;
+      });
+      const taskId = await openJob(worker);
+      await send(aws, progress(aws, taskId));
+      await until(() => Promise.resolve(started === 1));
+
+      const stolen = [];
+      while (outcomes.length === 0) stolen.push(...(await worker.admin.receive(aws.resultQueueUrl, { max: 10, waitSeconds: 1, visibilityTimeout: 1 })));
+
+      expect(stolen).toEqual([]);
+      expect(outcomes).toEqual([{ kind: 'done', note: undefined }]);
+      await receiveNothing(worker, aws.resultQueueUrl, 4); // past the 3 s visibility: deleted, not waiting
+      expect(started).toBe(1);
+      expect((await worker.jobs.findById(taskId))?.status).toBe('RUNNING');
+    });
+  });
+
+  describe('shutdown', () => {
+    it('stops receiving, waits for a slow handler and deletes its message before closing clients', async () => {
+      const aws = await createTestAwsResources('consumer-shutdown');
+      const worker = await startWorker(aws);
+      const probe = new QueueAdmin(toAwsOptions(loadConfig({ aws: AwsEnvironment }, { AWS_ENDPOINT_URL: aws.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', S3_PAYLOAD_BUCKET: aws.bucket }).aws));
+      try {
+        const dispatch = worker.dispatcher.dispatch.bind(worker.dispatcher);
+        const outcomes: Outcome[] = [];
+        let started = 0;
+        jest.spyOn(worker.dispatcher, 'dispatch').mockImplementation(async (message) => {
+          started++;
+          await sleep(3_000);
+          const outcome = await dispatch(message);
+          outcomes.push(outcome);
+          return outcome;
+        });
+        const taskId = await openJob(worker);
+        await send(aws, progress(aws, taskId));
+        await until(() => Promise.resolve(started === 1));
+
+        const closing = Date.now();
+        await worker.close();
+
+        expect(Date.now() - closing).toBeGreaterThanOrEqual(2_000);
+        expect(outcomes).toEqual([{ kind: 'done', note: undefined }]);
+        expect(await probe.receive(aws.resultQueueUrl, { max: 10, waitSeconds: 6, visibilityTimeout: 1 })).toEqual([]); // past the 5 s visibility
+        expect(started).toBe(1);
+      } finally {
+        probe.onApplicationShutdown();
+        aws.destroy();
+      }
+    });
+  });
+});

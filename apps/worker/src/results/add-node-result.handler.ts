@@ -1,0 +1,75 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { GraphRepository, type SourceRef } from '@app/database';
+import { NotificationType } from '@app/job-events';
+import { type AddNodeResult, parseAddNodeResult, TaskType } from '@app/queue-contracts';
+import { type Outcome } from '../consumer/outcome';
+import { planMerge, referencedNodeIds } from './add-node-merge';
+import { readSourceIds } from './job-options';
+import { type EnvelopeOf, type ResultHandler } from './result-handler';
+import { type FileParser, joinWarnings, ResultSupport } from './result-support';
+
+const parseFile: FileParser<AddNodeResult> = (value) => {
+  const parsed = parseAddNodeResult(value);
+  return parsed.ok ? { ok: true, value: parsed.result } : parsed;
+};
+
+/**
+ * COMPLETED merges the new nodes into the user's stored graph (under the
+ * user's graph lock and the graphs row lock, so concurrent merges never
+ * allocate the same node id), marks the job's sources as included in the new
+ * version and succeeds the job; FAILED (or a broken COMPLETED) fails it.
+ */
+@Injectable()
+export class AddNodeResultHandler implements ResultHandler<TaskType.ADD_NODE_RESULT> {
+  readonly taskType = TaskType.ADD_NODE_RESULT;
+  private readonly logger = new Logger(AddNodeResultHandler.name);
+
+  constructor(
+    private readonly support: ResultSupport,
+    private readonly graphs: GraphRepository,
+  ) {}
+
+  async handle(envelope: EnvelopeOf<TaskType.ADD_NODE_RESULT>): Promise<Outcome> {
+    const accepted = await this.support.accept(envelope, 'ADD_NODE', NotificationType.AddConversationFailed);
+    if (!accepted.ok) return accepted.outcome;
+    const context = accepted.value;
+    const { job } = context;
+    const { payload } = envelope;
+    if (payload.status === 'FAILED') return this.support.fail(context, 'AI_FAILED', payload.error);
+    const file = await this.support.readResult(context, 'resultS3Key', payload.resultS3Key, parseFile);
+    if (!file.ok) return file.outcome;
+    if (!(await this.graphs.head(job.userId))) return this.support.fail(context, 'GRAPH_NOT_FOUND', `user ${job.userId} has no stored graph to add nodes to`);
+
+    const merged = { version: 0, nodes: 0, edges: 0, sources: 0 };
+    return this.support.succeed(
+      context,
+      { resultKey: file.value.key },
+      (updated) => ({
+        type: NotificationType.AddConversationCompleted,
+        payload: {
+          taskId: job.taskId,
+          status: 'SUCCEEDED',
+          graphVersion: merged.version,
+          nodesAdded: merged.nodes,
+          edgesAdded: merged.edges,
+          partialFailure: updated.warning !== null,
+        },
+      }),
+      async (tx) => {
+        await this.graphs.lockUser(job.userId, tx);
+        const base = await this.graphs.lockForMerge(job.userId, tx);
+        // Checked above; a graph cannot vanish, but if it did, throwing retries and the retry fails the job.
+        if (!base) throw new Error(`graph of ${job.userId} disappeared during add-node ${job.taskId}`);
+        const existing = await this.graphs.existingNodeIds(job.userId, referencedNodeIds(file.value.value), tx);
+        const plan = planMerge(file.value.value, base, existing);
+        const version = await this.graphs.append(job.userId, job.taskId, plan.append, tx);
+        const failed = new Set(plan.failedItems.map((item) => item.conversationId ?? item.noteId));
+        const included = readSourceIds(job.options).filter((source: SourceRef) => !failed.has(source.id));
+        const marked = await this.graphs.markSourcesIncluded(job.userId, version, included, tx);
+        Object.assign(merged, { version, nodes: plan.append.nodes.length, edges: plan.append.edges.length, sources: marked });
+        for (const item of plan.failedItems) this.logger.warn(`task ${job.taskId}: item ${item.conversationId ?? item.noteId} failed: ${item.error}`);
+        return { warning: joinWarnings(payload.error, ...plan.notes) };
+      },
+    );
+  }
+}

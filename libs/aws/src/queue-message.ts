@@ -1,0 +1,15 @@
+/** A message received through QueueAdmin; string message attributes only. */
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly receiveCount: number;
+}
+
+export interface ReceiveOptions {
+  /** 1-10 messages per call. */
+  readonly max: number;
+  readonly waitSeconds: number;
+  readonly visibilityTimeout: number;
+}
