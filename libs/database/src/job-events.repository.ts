@@ -18,6 +18,16 @@ export interface JobEventRecord extends NewJobEvent {
   timestamp: string;
 }
 
+/** A job_events row as the raw append statement returns it (drivers differ on bigint and date types). */
+interface RawEventRow {
+  id: string | number | bigint;
+  task_id: string;
+  user_id: string;
+  type: string;
+  payload: Record<string, unknown> | string;
+  created_at: Date | string;
+}
+
 /** Namespace of the per-user append lock (two-int advisory key space). */
 const APPEND_LOCK_CLASS = 0x6a657674;
 const EVENT_ID = /^\d{1,19}$/;
@@ -30,15 +40,24 @@ export class JobEventsRepository {
   /**
    * Appends under a per-user transaction lock, so a user's events commit in id
    * order and a reader resuming after id N can never miss a smaller id that
-   * commits later.
+   * commits later. One statement: the INSERT draws its single row from the CTE
+   * that takes the lock, so the lock is held before the id is drawn.
    */
-  append(event: NewJobEvent, tx?: Db): Promise<JobEventRecord> {
-    const write = async (db: Db) => {
-      await db.execute(sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(${event.userId}))`);
-      const [row] = await db.insert(jobEvents).values(event).returning();
-      return toRecord(row);
+  async append(event: NewJobEvent, tx?: Db): Promise<JobEventRecord> {
+    const result: unknown = await this.db(tx).execute(sql`
+      WITH turn AS (SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(${event.userId})))
+      INSERT INTO ${jobEvents} (task_id, user_id, type, payload)
+      SELECT ${event.taskId}, ${event.userId}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb FROM turn
+      RETURNING id, task_id, user_id, type, payload, created_at`);
+    const [row] = (result as { rows: RawEventRow[] }).rows; // node-postgres and PGlite both answer with rows
+    return {
+      id: String(row.id),
+      taskId: row.task_id,
+      userId: row.user_id,
+      type: row.type,
+      payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
+      timestamp: new Date(row.created_at).toISOString(),
     };
-    return tx ? write(tx) : this.database.transaction(write);
   }
 
   /** The user's events after `afterId`, oldest first. */

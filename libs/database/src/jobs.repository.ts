@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { DatabaseService } from './database.service';
 import { type Db } from './open-database';
-import { type Job, type JobStatus, jobs, type NewJob } from './schema';
+import { type Job, type JobKind, type JobStatus, jobs, type NewJob } from './schema';
 
 /** States a job is still waiting in; only these have a deadline that matters. */
 const LIVE_JOB_STATUSES = ['QUEUED', 'RUNNING'] as const satisfies readonly JobStatus[];
@@ -12,6 +12,12 @@ const USER_JOBS_LOCK_CLASS = 0x6a6f6273;
 
 /** Fields a transition may change; identity, kind and creation time never change. */
 export type JobPatch = Partial<Omit<NewJob, 'taskId' | 'userId' | 'kind' | 'createdAt' | 'updatedAt'>>;
+
+/** What a transition requires of the job besides its status: its owner and/or its kind. */
+export interface JobGuard {
+  readonly userId?: string;
+  readonly kind?: JobKind;
+}
 
 export interface JobListQuery {
   limit: number;
@@ -72,14 +78,28 @@ export class JobsRepository {
 
   /**
    * One conditional UPDATE: applies `patch` only while the status is one of
-   * `from`, so concurrent or late writers cannot move a job backwards.
-   * Returns the updated row, or undefined when the job was not in `from`.
+   * `from` (and the job matches `guard`), so concurrent or late writers cannot
+   * move a job backwards. `startedAt` is write-once: a job that has started
+   * keeps its first start time. Returns the updated row, or undefined when the
+   * job was not in `from` or does not match `guard`.
    */
-  async transition(taskId: string, from: readonly JobStatus[], patch: JobPatch, tx?: Db): Promise<Job | undefined> {
+  async transition(taskId: string, from: readonly JobStatus[], patch: JobPatch, tx?: Db, guard: JobGuard = {}): Promise<Job | undefined> {
+    const { startedAt, ...rest } = patch;
     const [row] = await this.db(tx)
       .update(jobs)
-      .set({ ...patch, updatedAt: sql`now()` })
-      .where(and(eq(jobs.taskId, taskId), inArray(jobs.status, [...from])))
+      .set({
+        ...rest,
+        ...(startedAt === undefined ? {} : { startedAt: sql`coalesce(${jobs.startedAt}, ${startedAt})` }),
+        updatedAt: sql`now()`,
+      })
+      .where(
+        and(
+          eq(jobs.taskId, taskId),
+          inArray(jobs.status, [...from]),
+          guard.userId === undefined ? undefined : eq(jobs.userId, guard.userId),
+          guard.kind === undefined ? undefined : eq(jobs.kind, guard.kind),
+        ),
+      )
       .returning();
     return row;
   }

@@ -22,23 +22,35 @@ export class ProgressHandler implements ResultHandler<TaskType.GRAPH_GENERATION_
     @Optional() private readonly worker?: WorkerEnvironment,
   ) {}
 
+  /**
+   * One conditional UPDATE both checks authenticity (owner and kind are part of
+   * its WHERE) and applies the progress; only when it changes nothing does the
+   * matcher look the job up, to tell a foreign or unknown task (dead-lettered)
+   * from a job that already finished (late progress, ignored).
+   */
   async handle({ taskId, payload }: EnvelopeOf<TaskType.GRAPH_GENERATION_PROGRESS>): Promise<Outcome> {
+    const progress = { stage: payload.currentStage, percent: payload.progressPercent, etaSeconds: payload.etaSeconds ?? null };
+    const updated =
+      taskId && taskId !== 'unknown'
+        ? await this.ledger.advance(
+            taskId,
+            ['QUEUED', 'RUNNING'],
+            {
+              status: 'RUNNING',
+              progressStage: progress.stage,
+              progressPercent: progress.percent,
+              etaSeconds: progress.etaSeconds,
+              startedAt: new Date(), // write-once: a started job keeps its first start time
+              deadlineAt: deadlineAfter(new Date(), this.worker),
+            },
+            () => ({ type: NotificationType.GraphGenerationProgressUpdated, payload: { taskId, status: 'RUNNING', ...progress } }),
+            undefined,
+            { userId: payload.userId, kind: 'GRAPH_GENERATION' },
+          )
+        : undefined;
+    if (updated) return Outcomes.done();
     const match = await this.matcher.match(taskId, payload.userId, 'GRAPH_GENERATION');
     if (!match.ok) return Outcomes.deadLetter(match.reason);
-    const progress = { stage: payload.currentStage, percent: payload.progressPercent, etaSeconds: payload.etaSeconds ?? null };
-    const updated = await this.ledger.advance(
-      match.job.taskId,
-      ['QUEUED', 'RUNNING'],
-      {
-        status: 'RUNNING',
-        progressStage: progress.stage,
-        progressPercent: progress.percent,
-        etaSeconds: progress.etaSeconds,
-        startedAt: match.job.startedAt ?? new Date(),
-        deadlineAt: deadlineAfter(new Date(), this.worker),
-      },
-      () => ({ type: NotificationType.GraphGenerationProgressUpdated, payload: { taskId: match.job.taskId, status: 'RUNNING', ...progress } }),
-    );
-    return Outcomes.done(updated ? undefined : `job ${match.job.taskId} already finished; late progress ignored`);
+    return Outcomes.done(`job ${match.job.taskId} already finished; late progress ignored`);
   }
 }
