@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Test, type TestingModule } from '@nestjs/testing';
+import { type TestingModule } from '@nestjs/testing';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { AwsModule } from '@app/aws';
 import {
-  DatabaseModule,
   GraphRepository,
   type Job,
   JobEventsRepository,
@@ -15,13 +13,12 @@ import {
   type NewJob,
   SourcesRepository,
 } from '@app/database';
-import { JobEventsModule } from '@app/job-events';
-import { createTestAwsResources, TEST_CREDENTIALS, TEST_REGION, type TestAwsResources } from '../../../../test/support/test-aws';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '../../../../libs/database/test/test-database';
+import { type TestAwsResources } from '../../../../test/support/test-aws';
+import { TEST_DRIVERS } from '../../../../libs/database/test/test-database';
 import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope, readGoldenJson, readGoldenText } from '../../../../libs/queue-contracts/test/golden-contract';
 import { type Outcome } from '../consumer/outcome';
 import { ResultDispatcher } from './result-dispatcher';
-import { RESULT_HANDLER_PROVIDERS } from './result-handlers.providers';
+import { bootResultHandling, type ResultHandlingTestContext } from '../../test/result-handling-test-module';
 
 const USER = 'u1';
 const GRAPH_RESULT = readFileSync(path.join(CONTRACT_DIR, 'files/graph-result.json'), 'utf8');
@@ -34,7 +31,7 @@ const ADD_NODE_SOURCES = [
 
 describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
   let aws: TestAwsResources;
-  let testDatabase: TestDatabase;
+  let context: ResultHandlingTestContext;
   let moduleRef: TestingModule;
   let dispatcher: ResultDispatcher;
   let jobs: JobsRepository;
@@ -44,17 +41,8 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
   let sourcesRepository: SourcesRepository;
 
   beforeAll(async () => {
-    aws = await createTestAwsResources('worker-dispatch');
-    testDatabase = await createTestDatabase(driver);
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        DatabaseModule.forRoot(testDatabase.options),
-        AwsModule.forRoot({ region: TEST_REGION, endpoint: aws.endpoint, ...TEST_CREDENTIALS, payloadBucket: aws.bucket, maxAttempts: 1 }),
-        JobEventsModule.forRoot({}),
-      ],
-      providers: RESULT_HANDLER_PROVIDERS,
-    }).compile();
-    await moduleRef.init();
+    context = await bootResultHandling(driver, 'worker-dispatch');
+    ({ aws, moduleRef } = context);
     dispatcher = moduleRef.get(ResultDispatcher);
     jobs = moduleRef.get(JobsRepository);
     events = moduleRef.get(JobEventsRepository);
@@ -64,9 +52,7 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
   });
 
   afterAll(async () => {
-    await moduleRef?.close();
-    await testDatabase?.drop();
-    aws?.destroy();
+    await context?.close();
   });
 
   /** A fresh QUEUED graph job owned by `userId`. */

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Test, type TestingModule } from '@nestjs/testing';
+import { type TestingModule } from '@nestjs/testing';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { AwsModule } from '@app/aws';
-import { DatabaseModule, GraphRepository, type Job, JobEventsRepository, type JobKind, JobsRepository, type NewJob, type StoredGraph } from '@app/database';
-import { JobEventsModule } from '@app/job-events';
-import { createTestAwsResources, TEST_CREDENTIALS, TEST_REGION, type TestAwsResources } from '../../../../test/support/test-aws';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '../../../../libs/database/test/test-database';
+import { GraphRepository, type Job, JobEventsRepository, type JobKind, JobsRepository, type NewJob, type StoredGraph } from '@app/database';
+import { type TestAwsResources } from '../../../../test/support/test-aws';
+import { TEST_DRIVERS } from '../../../../libs/database/test/test-database';
 import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope, readGoldenText } from '../../../../libs/queue-contracts/test/golden-contract';
 import { type Outcome } from '../consumer/outcome';
 import { ResultDispatcher } from './result-dispatcher';
-import { RESULT_HANDLER_PROVIDERS } from './result-handlers.providers';
+import { bootResultHandling, type ResultHandlingTestContext } from '../../test/result-handling-test-module';
 
 /**
  * Property-style: a job's messages, duplicated and shuffled (sequentially or in
@@ -99,7 +97,7 @@ const shapeOf = (graph: StoredGraph | undefined) => graph && { nodes: graph.node
 describe.each(TEST_DRIVERS)('result ordering (%s)', (driver) => {
   const runs = (pglite: number, postgres: number): number => (driver === 'postgres' ? postgres : pglite);
   let aws: TestAwsResources;
-  let testDatabase: TestDatabase;
+  let context: ResultHandlingTestContext;
   let moduleRef: TestingModule;
   let dispatcher: ResultDispatcher;
   let jobs: JobsRepository;
@@ -109,17 +107,8 @@ describe.each(TEST_DRIVERS)('result ordering (%s)', (driver) => {
   const expected: Record<'full' | 'withoutNode2' | 'afterAddNode', ReturnType<typeof shapeOf>> = { full: undefined, withoutNode2: undefined, afterAddNode: undefined };
 
   beforeAll(async () => {
-    aws = await createTestAwsResources('worker-ordering');
-    testDatabase = await createTestDatabase(driver);
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        DatabaseModule.forRoot(testDatabase.options),
-        AwsModule.forRoot({ region: TEST_REGION, endpoint: aws.endpoint, ...TEST_CREDENTIALS, payloadBucket: aws.bucket, maxAttempts: 1 }),
-        JobEventsModule.forRoot({}),
-      ],
-      providers: RESULT_HANDLER_PROVIDERS,
-    }).compile();
-    await moduleRef.init();
+    context = await bootResultHandling(driver, 'worker-ordering');
+    ({ aws, moduleRef } = context);
     dispatcher = moduleRef.get(ResultDispatcher);
     jobs = moduleRef.get(JobsRepository);
     events = moduleRef.get(JobEventsRepository);
@@ -140,9 +129,7 @@ describe.each(TEST_DRIVERS)('result ordering (%s)', (driver) => {
   });
 
   afterAll(async () => {
-    await moduleRef?.close();
-    await testDatabase?.drop();
-    aws?.destroy();
+    await context?.close();
   });
 
   const newUser = (): string => `user-${randomUUID()}`;

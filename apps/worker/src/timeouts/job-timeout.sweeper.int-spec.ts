@@ -3,18 +3,17 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { AwsModule } from '@app/aws';
 import { DatabaseModule, type Job, JobEventsRepository, type JobKind, JobsRepository, type JobStatus } from '@app/database';
 import { JobEventsModule, JobLedger } from '@app/job-events';
-import { createTestAwsResources, TEST_CREDENTIALS, TEST_REGION, type TestAwsResources } from '../../../../test/support/test-aws';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '../../../../libs/database/test/test-database';
+import { type TestAwsResources } from '../../../../test/support/test-aws';
+import { createTestDatabase, TEST_DRIVERS } from '../../../../libs/database/test/test-database';
 import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope } from '../../../../libs/queue-contracts/test/golden-contract';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { type Outcome } from '../consumer/outcome';
 import { ResultDispatcher } from '../results/result-dispatcher';
-import { RESULT_HANDLER_PROVIDERS } from '../results/result-handlers.providers';
 import { JOB_TIMED_OUT } from './job-deadline';
 import { JobTimeoutSweeper } from './job-timeout.sweeper';
+import { bootResultHandling, type ResultHandlingTestContext } from '../../test/result-handling-test-module';
 
 const USER = 'u-timeouts';
 const TIMEOUT_SECONDS = 60;
@@ -27,7 +26,7 @@ function workerEnvironment(overrides: Partial<WorkerEnvironment> = {}): WorkerEn
 
 describe.each(TEST_DRIVERS)(`${JobTimeoutSweeper.name} (%s)`, (driver) => {
   let aws: TestAwsResources;
-  let testDatabase: TestDatabase;
+  let context: ResultHandlingTestContext;
   let moduleRef: TestingModule;
   let dispatcher: ResultDispatcher;
   let jobs: JobsRepository;
@@ -35,18 +34,9 @@ describe.each(TEST_DRIVERS)(`${JobTimeoutSweeper.name} (%s)`, (driver) => {
   let ledger: JobLedger;
 
   beforeAll(async () => {
-    aws = await createTestAwsResources('worker-timeouts');
-    testDatabase = await createTestDatabase(driver);
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        DatabaseModule.forRoot(testDatabase.options),
-        AwsModule.forRoot({ region: TEST_REGION, endpoint: aws.endpoint, ...TEST_CREDENTIALS, payloadBucket: aws.bucket, maxAttempts: 1 }),
-        JobEventsModule.forRoot({}),
-      ],
-      // The sweeper is built by hand below, so no timer sweeps behind the tests' backs.
-      providers: [...RESULT_HANDLER_PROVIDERS, { provide: WorkerEnvironment, useValue: workerEnvironment() }],
-    }).compile();
-    await moduleRef.init();
+    // The sweeper is built by hand below, so no timer sweeps behind the tests' backs.
+    context = await bootResultHandling(driver, 'worker-timeouts', [{ provide: WorkerEnvironment, useValue: workerEnvironment() }]);
+    ({ aws, moduleRef } = context);
     dispatcher = moduleRef.get(ResultDispatcher);
     jobs = moduleRef.get(JobsRepository);
     events = moduleRef.get(JobEventsRepository);
@@ -54,9 +44,7 @@ describe.each(TEST_DRIVERS)(`${JobTimeoutSweeper.name} (%s)`, (driver) => {
   });
 
   afterAll(async () => {
-    await moduleRef?.close();
-    await testDatabase?.drop();
-    aws?.destroy();
+    await context?.close();
   });
 
   function sweeper(): JobTimeoutSweeper {
