@@ -1,17 +1,8 @@
-import { IsIn, IsOptional, IsString } from 'class-validator';
-import { Required } from '../required.decorator';
-import { RESULT_STATUSES, type ResultStatus } from '../result-status';
+import { IsOptional, IsString } from 'class-validator';
+import { AiResultPayload } from './ai-result-payload.dto';
 
 /** GRAPH_SUMMARY_RESULT (AI -> worker). Optional fields read as null when absent. */
-export class GraphSummaryResultPayload {
-  @Required()
-  @IsString()
-  userId!: string;
-
-  @Required()
-  @IsIn(RESULT_STATUSES)
-  status!: ResultStatus;
-
+export class GraphSummaryResultPayload extends AiResultPayload {
   @IsOptional()
   @IsString()
   summaryS3Key: string | null = null;
@@ -19,10 +10,6 @@ export class GraphSummaryResultPayload {
   @IsOptional()
   @IsString()
   chatId: string | null = null;
-
-  @IsOptional()
-  @IsString()
-  error: string | null = null;
 
   @IsOptional()
   @IsString()
