@@ -97,6 +97,21 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Makes every dispatch take `delayMs` longer; records how many started and what they decided. */
+function slowDispatch(worker: RunningWorker, delayMs: number): { outcomes: Outcome[]; started: () => number } {
+  const dispatch = worker.dispatcher.dispatch.bind(worker.dispatcher);
+  const outcomes: Outcome[] = [];
+  let started = 0;
+  jest.spyOn(worker.dispatcher, 'dispatch').mockImplementation(async (message) => {
+    started++;
+    await sleep(delayMs);
+    const outcome = await dispatch(message);
+    outcomes.push(outcome);
+    return outcome;
+  });
+  return { outcomes, started: () => started };
+}
+
 /** Nothing left on the queue: no visible message, and none comes back after `waitSeconds`. */
 async function receiveNothing(worker: RunningWorker, queueUrl: string, waitSeconds: number): Promise<void> {
   expect(await worker.admin.receive(queueUrl, { max: 10, waitSeconds, visibilityTimeout: 1 })).toEqual([]);
@@ -194,19 +209,10 @@ describe(`${ResultQueueConsumer.name} (emulator, PGlite)`, () => {
     });
 
     it('keeps a message that takes 7 s invisible (visibility 3 s) and deletes it at the end', async () => {
-      const dispatch = worker.dispatcher.dispatch.bind(worker.dispatcher);
-      const outcomes: Outcome[] = [];
-      let started = 0;
-      jest.spyOn(worker.dispatcher, 'dispatch').mockImplementation(async (message) => {
-        started++;
-        await sleep(7_000);
-        const outcome = await dispatch(message);
-        outcomes.push(outcome);
-        return outcome;
-      });
+      const { outcomes, started } = slowDispatch(worker, 7_000);
       const taskId = await openJob(worker);
       await send(aws, progress(aws, taskId));
-      await until(() => Promise.resolve(started === 1));
+      await until(() => Promise.resolve(started() === 1));
 
       const stolen = [];
       while (outcomes.length === 0) stolen.push(...(await worker.admin.receive(aws.resultQueueUrl, { max: 10, waitSeconds: 1, visibilityTimeout: 1 })));
@@ -214,7 +220,7 @@ describe(`${ResultQueueConsumer.name} (emulator, PGlite)`, () => {
       expect(stolen).toEqual([]);
       expect(outcomes).toEqual([{ kind: 'done', note: undefined }]);
       await receiveNothing(worker, aws.resultQueueUrl, 4); // past the 3 s visibility: deleted, not waiting
-      expect(started).toBe(1);
+      expect(started()).toBe(1);
       expect((await worker.jobs.findById(taskId))?.status).toBe('RUNNING');
     });
   });
@@ -225,19 +231,10 @@ describe(`${ResultQueueConsumer.name} (emulator, PGlite)`, () => {
       const worker = await startWorker(aws);
       const probe = new QueueAdmin(toAwsOptions(loadConfig({ aws: AwsEnvironment }, { AWS_ENDPOINT_URL: aws.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', S3_PAYLOAD_BUCKET: aws.bucket }).aws));
       try {
-        const dispatch = worker.dispatcher.dispatch.bind(worker.dispatcher);
-        const outcomes: Outcome[] = [];
-        let started = 0;
-        jest.spyOn(worker.dispatcher, 'dispatch').mockImplementation(async (message) => {
-          started++;
-          await sleep(3_000);
-          const outcome = await dispatch(message);
-          outcomes.push(outcome);
-          return outcome;
-        });
+        const { outcomes, started } = slowDispatch(worker, 3_000);
         const taskId = await openJob(worker);
         await send(aws, progress(aws, taskId));
-        await until(() => Promise.resolve(started === 1));
+        await until(() => Promise.resolve(started() === 1));
 
         const closing = Date.now();
         await worker.close();
@@ -245,7 +242,7 @@ describe(`${ResultQueueConsumer.name} (emulator, PGlite)`, () => {
         expect(Date.now() - closing).toBeGreaterThanOrEqual(2_000);
         expect(outcomes).toEqual([{ kind: 'done', note: undefined }]);
         expect(await probe.receive(aws.resultQueueUrl, { max: 10, waitSeconds: 6, visibilityTimeout: 1 })).toEqual([]); // past the 5 s visibility
-        expect(started).toBe(1);
+        expect(started()).toBe(1);
       } finally {
         probe.onApplicationShutdown();
         aws.destroy();
