@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AwsModule, toAwsOptions } from '@app/aws';
 import { TypedConfigModule } from '@app/config';
 import { DatabaseModule, toDatabaseOptions } from '@app/database';
@@ -8,7 +8,12 @@ import { type ApiConfig } from './config/api.config';
 
 @Module({})
 export class ApiAppModule {
-  static forRoot(config: ApiConfig): DynamicModule {
+  /**
+   * `alongside`: feature modules that share this process's config, database and
+   * event hub (the embedded local run adds the worker; PGlite cannot be shared
+   * between processes).
+   */
+  static forRoot(config: ApiConfig, alongside: readonly Type[] = []): DynamicModule {
     return {
       module: ApiAppModule,
       imports: [
@@ -17,6 +22,7 @@ export class ApiAppModule {
         AwsModule.forRoot(toAwsOptions(config.aws)),
         JobEventsModule.forRoot({ redisUrl: config.runtime.REDIS_URL }),
         ApiModule,
+        ...alongside,
       ],
     };
   }
