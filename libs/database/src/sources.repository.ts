@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { DatabaseService } from './database.service';
 import { type Db } from './open-database';
-import { type NewSource, type SourceKind, type SourceRow, sources } from './schema';
+import { type NewSource, type SourceRow, sources } from './schema';
 
 export type SourceImport = Pick<NewSource, 'kind' | 'id' | 'title' | 'content'>;
 
@@ -40,14 +40,6 @@ export class SourcesRepository {
       .from(sources)
       .where(and(eq(sources.userId, userId), isNull(sources.graphVersion)))
       .orderBy(asc(sources.importedAt), asc(sources.id));
-  }
-
-  async count(userId: string, kind?: SourceKind, tx?: Db): Promise<number> {
-    const [row] = await this.db(tx)
-      .select({ count: sql<number>`count(*)::int` })
-      .from(sources)
-      .where(and(eq(sources.userId, userId), kind ? eq(sources.kind, kind) : undefined));
-    return row?.count ?? 0;
   }
 
   private db(tx: Db | undefined): Db {
