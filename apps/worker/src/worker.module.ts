@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { QueueAdmin, SqsClientFactory } from '@app/aws';
 import { SqsModule } from '@ssut/nestjs-sqs';
 import { WorkerEnvironment } from './config/worker.environment';
-import { RESULT_CONSUMER, ResultQueueConsumer } from './consumer/result-queue.consumer';
+import { ResultQueue } from './consumer/result-queue';
+import { ResultQueueConsumer } from './consumer/result-queue.consumer';
+import { pollerName, RESULT_QUEUE_POLLERS } from './consumer/result-queue.pollers';
 import { DeadLetterService } from './dead-letters/dead-letter.service';
 import { RESULT_HANDLER_PROVIDERS } from './results/result-handlers.providers';
 import { JobTimeoutSweeper } from './timeouts/job-timeout.sweeper';
@@ -13,9 +15,8 @@ import { JobTimeoutSweeper } from './timeouts/job-timeout.sweeper';
     SqsModule.registerAsync({
       inject: [WorkerEnvironment, SqsClientFactory],
       useFactory: (worker: WorkerEnvironment, clients: SqsClientFactory) => ({
-        consumers: [
-          {
-            name: RESULT_CONSUMER,
+        consumers: Array.from({ length: worker.WORKER_POLLERS }, (_, index) => ({
+            name: pollerName(index),
             queueUrl: worker.SQS_RESULT_QUEUE_URL,
             sqs: clients.create(),
             batchSize: worker.WORKER_BATCH_SIZE,
@@ -23,10 +24,10 @@ import { JobTimeoutSweeper } from './timeouts/job-timeout.sweeper';
             visibilityTimeout: worker.WORKER_VISIBILITY_TIMEOUT_SECONDS,
             heartbeatInterval: ResultQueueConsumer.heartbeatSeconds(worker.WORKER_VISIBILITY_TIMEOUT_SECONDS),
             messageSystemAttributeNames: ['ApproximateReceiveCount'],
+            // Only when a whole batch fails before it is dispatched (start-up failed); outcomes are settled by the consumer.
             terminateVisibilityTimeout: (messages: { Attributes?: Partial<Record<string, string>> }[]) =>
               ResultQueueConsumer.backoffSeconds(Number(messages[0]?.Attributes?.ApproximateReceiveCount ?? '1'), worker.WORKER_VISIBILITY_TIMEOUT_SECONDS),
-          },
-        ],
+          })),
       }),
     }),
   ],
@@ -37,7 +38,13 @@ import { JobTimeoutSweeper } from './timeouts/job-timeout.sweeper';
       inject: [QueueAdmin, WorkerEnvironment],
       useFactory: (admin: QueueAdmin, worker: WorkerEnvironment) => new DeadLetterService(admin, worker.SQS_RESULT_QUEUE_URL),
     },
+    {
+      provide: ResultQueue,
+      inject: [QueueAdmin, WorkerEnvironment],
+      useFactory: (admin: QueueAdmin, worker: WorkerEnvironment) => new ResultQueue(admin, worker.SQS_RESULT_QUEUE_URL, worker.WORKER_VISIBILITY_TIMEOUT_SECONDS),
+    },
     ResultQueueConsumer,
+    ...RESULT_QUEUE_POLLERS,
     JobTimeoutSweeper,
   ],
 })

@@ -5,7 +5,7 @@ export { DEFAULT_MAX_ATTEMPTS, type AwsCredentials, type AwsOptions } from './aw
 export { ObjectStore, type ObjectStoreTuning } from './object-store.adapter';
 export { ObjectStoreError, type ObjectStoreErrorCode } from './object-store.error';
 export { QueueAdmin } from './queue-admin.adapter';
-export { type QueueMessage, type ReceiveOptions } from './queue-message';
+export { type BatchFailure, type QueueMessage, type ReceiveOptions, type VisibilityChange } from './queue-message';
 export { QueuePublisher } from './queue-publisher.adapter';
 export { QueueError, type QueueErrorCode } from './queue.error';
 export { resolveCredentials } from './resolve-credentials';

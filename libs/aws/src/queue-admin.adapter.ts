@@ -1,5 +1,7 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
@@ -11,7 +13,7 @@ import {
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { toQueueError } from './aws-error.mapper';
 import type { AwsOptions } from './aws.options';
-import type { QueueMessage, ReceiveOptions } from './queue-message';
+import type { BatchFailure, QueueMessage, ReceiveOptions, VisibilityChange } from './queue-message';
 import { QueueError } from './queue.error';
 import { createSqsClient } from './sdk-client.config';
 
@@ -72,6 +74,32 @@ export class QueueAdmin implements OnApplicationShutdown {
     await this.call(queueUrl, 'delete from', () => this.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle })));
   }
 
+  /** Deletes up to 10 messages in one call; returns the ones SQS did not delete, with its reason. */
+  async deleteBatch(queueUrl: string, receiptHandles: readonly string[]): Promise<BatchFailure[]> {
+    if (receiptHandles.length === 0) return [];
+    const result = await this.call(queueUrl, 'delete a batch from', () =>
+      this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: receiptHandles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })) })),
+    );
+    return batchFailures(result.Failed, receiptHandles);
+  }
+
+  /** Changes the visibility of up to 10 messages in one call; returns the ones SQS did not change. */
+  async changeVisibilityBatch(queueUrl: string, changes: readonly VisibilityChange[]): Promise<BatchFailure[]> {
+    if (changes.length === 0) return [];
+    const result = await this.call(queueUrl, 'change visibility of a batch in', () =>
+      this.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: changes.map(({ receiptHandle, seconds }, i) => ({ Id: String(i), ReceiptHandle: receiptHandle, VisibilityTimeout: seconds })),
+        }),
+      ),
+    );
+    return batchFailures(
+      result.Failed,
+      changes.map(({ receiptHandle }) => receiptHandle),
+    );
+  }
+
   async changeVisibility(queueUrl: string, receiptHandle: string, seconds: number): Promise<void> {
     await this.call(queueUrl, 'change visibility in', () =>
       this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds })),
@@ -107,6 +135,14 @@ function deadLetterTargetArn(redrivePolicy: string | undefined): string | undefi
   } catch {
     return undefined;
   }
+}
+
+/** Maps a batch call's Failed entries (Id = index into the request) back to receipt handles. */
+function batchFailures(failed: readonly { Id?: string; Code?: string; Message?: string }[] | undefined, receiptHandles: readonly string[]): BatchFailure[] {
+  return (failed ?? []).map((entry) => ({
+    receiptHandle: receiptHandles[Number(entry.Id)] ?? '',
+    reason: [entry.Code, entry.Message].filter(Boolean).join(': ') || 'no reason given',
+  }));
 }
 
 function toQueueMessage(message: Message): QueueMessage {

@@ -13,3 +13,15 @@ export interface ReceiveOptions {
   readonly waitSeconds: number;
   readonly visibilityTimeout: number;
 }
+
+/** A new visibility timeout for one received message. */
+export interface VisibilityChange {
+  readonly receiptHandle: string;
+  readonly seconds: number;
+}
+
+/** A message a batch call did not act on, with SQS's reason. */
+export interface BatchFailure {
+  readonly receiptHandle: string;
+  readonly reason: string;
+}

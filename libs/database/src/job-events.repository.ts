@@ -28,8 +28,8 @@ interface RawEventRow {
   created_at: Date | string;
 }
 
-/** Namespace of the per-user append lock (two-int advisory key space). */
-const APPEND_LOCK_CLASS = 0x6a657674;
+/** Namespace of the per-user append lock (two-int advisory key space); apply_job_progress takes it too. */
+export const APPEND_LOCK_CLASS = 0x6a657674;
 const EVENT_ID = /^\d{1,19}$/;
 
 /** The append-only job event log. */

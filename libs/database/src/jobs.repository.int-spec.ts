@@ -1,7 +1,9 @@
 import { bootDatabaseModule, type DatabaseTestContext } from '../test/database-test-module';
 import { jobFactory } from '../test/factories/job.factory';
 import { TEST_DRIVERS } from '../test/test-database';
-import { JobsRepository } from './jobs.repository';
+import { JobEventsRepository } from './job-events.repository';
+import { type Job } from './schema';
+import { JobsRepository, type ProgressItem, type ProgressMove } from './jobs.repository';
 
 describe.each(TEST_DRIVERS)(`${JobsRepository.name} (%s)`, (driver) => {
   let context: DatabaseTestContext;
@@ -56,6 +58,82 @@ describe.each(TEST_DRIVERS)(`${JobsRepository.name} (%s)`, (driver) => {
 
       expect([...first, ...second, ...rest].map((job) => job.taskId)).toEqual(newestFirst);
       expect(await jobs.listForUser('lister', { limit: 10, before: 'unknown' })).toEqual([]);
+    });
+  });
+
+  describe('advanceProgress', () => {
+    const move = (): ProgressMove => ({
+      kind: 'GRAPH_GENERATION',
+      eventType: 'PROGRESS',
+      startedAt: new Date('2026-11-22T06:00:00.000Z'),
+      deadlineAt: new Date('2026-11-22T06:15:00.000Z'),
+    });
+    const item = (taskId: string, userId: string, percent: number): ProgressItem => ({
+      taskId,
+      userId,
+      stage: `stage ${percent}`,
+      percent,
+      etaSeconds: percent === 0 ? null : 30,
+      payload: { taskId, percent },
+    });
+
+    it('moves every live job of the batch, the newest item per job wins, one event per item in batch order', async () => {
+      const [a, b] = [await jobs.create(jobFactory.create({ userId: 'p-1' })), await jobs.create(jobFactory.create({ userId: 'p-2', status: 'RUNNING' }))];
+      const applied = await jobs.advanceProgress([item(a.taskId, 'p-1', 10), item(b.taskId, 'p-2', 50), item(a.taskId, 'p-1', 20)], move());
+
+      expect(applied.map(({ index }) => index)).toEqual([0, 1, 2]);
+      const ids = applied.map(({ event }) => BigInt(event.id));
+      expect([...ids].sort((x, y) => (x < y ? -1 : 1))).toEqual(ids); // ids grow in batch order
+      expect(applied[2].event).toMatchObject({ taskId: a.taskId, userId: 'p-1', type: 'PROGRESS', payload: { taskId: a.taskId, percent: 20 } });
+      expect(await jobs.findById(a.taskId)).toMatchObject({
+        status: 'RUNNING',
+        progressPercent: 20,
+        progressStage: 'stage 20',
+        etaSeconds: 30,
+        startedAt: move().startedAt,
+        deadlineAt: move().deadlineAt,
+      });
+      const logged = await context.moduleRef.get(JobEventsRepository).listForJob(a.taskId);
+      expect(logged.map((event) => [event.id, event.payload])).toEqual([
+        [applied[0].event.id, { taskId: a.taskId, percent: 10 }],
+        [applied[2].event.id, { taskId: a.taskId, percent: 20 }],
+      ]);
+    });
+
+    it('leaves out items of finished, foreign, unknown or other-kind jobs and changes none of them', async () => {
+      const done = await jobs.create(jobFactory.create({ userId: 'p-3', status: 'SUCCEEDED' }));
+      const owned = await jobs.create(jobFactory.create({ userId: 'p-3' }));
+      const summary = await jobs.create(jobFactory.create({ userId: 'p-3', kind: 'GRAPH_SUMMARY' }));
+      const applied = await jobs.advanceProgress(
+        [item(done.taskId, 'p-3', 10), item(owned.taskId, 'intruder', 10), item('task-missing', 'p-3', 10), item(summary.taskId, 'p-3', 10), item(owned.taskId, 'p-3', 5)],
+        move(),
+      );
+      expect(applied.map(({ index }) => index)).toEqual([4]);
+      expect(await jobs.findById(done.taskId)).toMatchObject({ status: 'SUCCEEDED', progressPercent: null });
+      expect(await jobs.findById(summary.taskId)).toMatchObject({ status: 'QUEUED', progressPercent: null });
+      expect(await jobs.findById(owned.taskId)).toMatchObject({ status: 'RUNNING', progressPercent: 5 });
+      expect(await context.moduleRef.get(JobEventsRepository).listForJob(done.taskId)).toEqual([]);
+    });
+
+    it('keeps the first start time of a job that already started', async () => {
+      const started = new Date('2026-11-01T00:00:00.000Z');
+      const job = await jobs.create(jobFactory.create({ status: 'RUNNING', startedAt: started }));
+      await jobs.advanceProgress([item(job.taskId, job.userId, 0)], move());
+      expect(await jobs.findById(job.taskId)).toMatchObject({ startedAt: started, etaSeconds: null, progressPercent: 0 });
+    });
+
+    it('is empty for an empty batch', async () => {
+      expect(await jobs.advanceProgress([], move())).toEqual([]);
+    });
+
+    it('lets concurrent batches over the same jobs and users finish without deadlock, every event logged', async () => {
+      const batchJobs: Job[] = [];
+      for (let index = 0; index < 6; index++) batchJobs.push(await jobs.create(jobFactory.create({ userId: `c-${index % 3}` })));
+      const batch = (order: number[]) => order.map((index) => item(batchJobs[index].taskId, batchJobs[index].userId, index));
+      const results = await Promise.all([batch([0, 1, 2, 3, 4, 5]), batch([5, 4, 3, 2, 1, 0]), batch([3, 0, 5, 1, 4, 2])].map((items) => jobs.advanceProgress(items, move())));
+      expect(results.map((applied) => applied.length)).toEqual([6, 6, 6]);
+      const events = context.moduleRef.get(JobEventsRepository);
+      for (const job of batchJobs) expect(await events.listForJob(job.taskId)).toHaveLength(3);
     });
   });
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { DatabaseService } from './database.service';
+import { APPEND_LOCK_CLASS, type JobEventRecord } from './job-events.repository';
 import { type Db } from './open-database';
 import { type Job, type JobKind, type JobStatus, jobs, type NewJob } from './schema';
 
@@ -17,6 +18,38 @@ export type JobPatch = Partial<Omit<NewJob, 'taskId' | 'userId' | 'kind' | 'crea
 export interface JobGuard {
   readonly userId?: string;
   readonly kind?: JobKind;
+}
+
+/** One progress report for advanceProgress; `payload` is the event it logs when the job moves. */
+export interface ProgressItem {
+  readonly taskId: string;
+  readonly userId: string;
+  readonly stage: string;
+  readonly percent: number;
+  readonly etaSeconds: number | null;
+  readonly payload: Record<string, unknown>;
+}
+
+/** What advanceProgress applies to every job it moves. */
+export interface ProgressMove {
+  readonly kind: JobKind;
+  readonly eventType: string;
+  /** Kept when the job has started already (write-once). */
+  readonly startedAt: Date;
+  readonly deadlineAt: Date;
+}
+
+/** An item that moved its job, with the event it logged. */
+export interface ProgressApplied {
+  /** Position of the item in the batch. */
+  readonly index: number;
+  readonly event: JobEventRecord;
+}
+
+interface RawProgressRow {
+  ord: string | number;
+  id: string | number | bigint;
+  created_at: Date | string;
 }
 
 export interface JobListQuery {
@@ -116,6 +149,37 @@ export class JobsRepository {
       .where(and(inArray(jobs.status, [...LIVE_JOB_STATUSES]), lte(jobs.deadlineAt, now)))
       .orderBy(asc(jobs.deadlineAt), asc(jobs.taskId))
       .limit(limit);
+  }
+
+  /**
+   * Applies a batch of progress reports in one statement (the apply_job_progress
+   * function, migration 0003): each job still QUEUED or RUNNING, of `move.kind`
+   * and owned by the item's user, becomes RUNNING with the newest item's
+   * progress and the new deadline; every item whose job moved logs its event, in
+   * batch order, under the same per-user append lock as JobEventsRepository.append.
+   * Items that moved nothing (late, foreign or unknown) are absent from the result.
+   */
+  async advanceProgress(items: readonly ProgressItem[], move: ProgressMove): Promise<ProgressApplied[]> {
+    if (items.length === 0) return [];
+    const result: unknown = await this.database.db.execute(sql`
+      SELECT ord, id, created_at FROM apply_job_progress(
+        ${JSON.stringify(items)}::jsonb, ${move.kind}, ${move.eventType}, ${APPEND_LOCK_CLASS}::integer,
+        ${move.startedAt.toISOString()}::timestamptz, ${move.deadlineAt.toISOString()}::timestamptz)`);
+    return (result as { rows: RawProgressRow[] }).rows.map((row) => {
+      const index = Number(row.ord) - 1;
+      const item = items[index];
+      return {
+        index,
+        event: {
+          id: String(row.id),
+          taskId: item.taskId,
+          userId: item.userId,
+          type: move.eventType,
+          payload: item.payload,
+          timestamp: new Date(row.created_at).toISOString(),
+        },
+      };
+    });
   }
 
   /** SELECT ... FOR UPDATE inside the caller's transaction, for read-then-write handlers. */

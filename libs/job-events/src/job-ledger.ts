@@ -1,5 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DatabaseService, type Db, type Job, type JobKind, JobEventsRepository, type JobPatch, JobsRepository, type JobStatus, type NewJob } from '@app/database';
+import {
+  DatabaseService,
+  type Db,
+  type Job,
+  type JobKind,
+  JobEventsRepository,
+  type JobPatch,
+  JobsRepository,
+  type JobStatus,
+  type NewJob,
+  type ProgressApplied,
+  type ProgressItem,
+  type ProgressMove,
+} from '@app/database';
 import { type JobEvent } from './job-event';
 import { JobEventPublisher } from './job-event.publisher';
 
@@ -87,6 +100,17 @@ export class JobLedger {
     if (!outcome) return undefined;
     await this.announce(outcome.logged);
     return outcome.updated;
+  }
+
+  /**
+   * Moves a batch of live jobs on with progress reports, in one statement (see
+   * JobsRepository.advanceProgress), then announces every logged event.
+   * Returns the items that moved their job; the others changed nothing.
+   */
+  async advanceProgress(items: readonly ProgressItem[], move: ProgressMove): Promise<ProgressApplied[]> {
+    const applied = await this.jobs.advanceProgress(items, move);
+    await Promise.all(applied.map(({ event }) => this.announce(event)));
+    return applied;
   }
 
   private async announce(event: JobEvent): Promise<void> {

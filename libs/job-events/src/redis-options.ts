@@ -13,6 +13,8 @@ export function redisTransportOptions(redisUrl: string): RedisOptions {
       password: url.password ? decodeURIComponent(url.password) : undefined,
       db: Number.isInteger(db) ? db : undefined,
       tls: url.protocol === 'rediss:' ? {} : undefined,
+      // The events of one batch go out in one write.
+      enableAutoPipelining: true,
       retryAttempts: Number.MAX_SAFE_INTEGER,
       retryDelay: 1000,
     },

@@ -1,6 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsUrl, Max, Min } from 'class-validator';
 
+/** Most pollers a worker may run (WORKER_POLLERS); each holds at most one receive. */
+export const MAX_POLLERS = 4;
+
 /** Variables only the worker reads. */
 export class WorkerEnvironment {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'SQS_RESULT_QUEUE_URL must be a queue URL' })
@@ -18,6 +21,13 @@ export class WorkerEnvironment {
   @Min(0)
   @Max(20)
   WORKER_WAIT_TIME_SECONDS = 20;
+
+  /** Receives in flight at once (each of up to WORKER_BATCH_SIZE messages); more overlap database and SQS round trips. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_POLLERS)
+  WORKER_POLLERS = 2;
 
   /** How long a received message stays invisible while it is handled. */
   @Type(() => Number)

@@ -11,10 +11,12 @@ import { createTestDatabase, type TestDatabase } from '../../../../libs/database
 import { readGoldenEnvelope } from '../../../../libs/queue-contracts/test/golden-contract';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { DeadLetterService } from '../dead-letters/dead-letter.service';
+import { GraphSummaryResultHandler } from '../results/graph-summary-result.handler';
 import { ResultDispatcher } from '../results/result-dispatcher';
 import { WorkerModule } from '../worker.module';
 import { type Outcome } from './outcome';
-import { RESULT_CONSUMER, ResultQueueConsumer } from './result-queue.consumer';
+import { ResultQueueConsumer } from './result-queue.consumer';
+import { pollerName } from './result-queue.pollers';
 
 jest.setTimeout(60_000);
 
@@ -97,17 +99,17 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Makes every dispatch take `delayMs` longer; records how many started and what they decided. */
+/** Makes every receive's dispatch take `delayMs` longer; records how many started and what they decided. */
 function slowDispatch(worker: RunningWorker, delayMs: number): { outcomes: Outcome[]; started: () => number } {
-  const dispatch = worker.dispatcher.dispatch.bind(worker.dispatcher);
+  const dispatchBatch = worker.dispatcher.dispatchBatch.bind(worker.dispatcher);
   const outcomes: Outcome[] = [];
   let started = 0;
-  jest.spyOn(worker.dispatcher, 'dispatch').mockImplementation(async (message) => {
+  jest.spyOn(worker.dispatcher, 'dispatchBatch').mockImplementation(async (messages) => {
     started++;
     await sleep(delayMs);
-    const outcome = await dispatch(message);
-    outcomes.push(outcome);
-    return outcome;
+    const decided = await dispatchBatch(messages);
+    outcomes.push(...decided);
+    return decided;
   });
   return { outcomes, started: () => started };
 }
@@ -166,23 +168,25 @@ describe(`${ResultQueueConsumer.name} (emulator, PGlite)`, () => {
     });
 
     it('survives a throwing handler: the message is retried later and other messages keep flowing', async () => {
-      const dispatch = worker.dispatcher.dispatch.bind(worker.dispatcher);
+      const dispatchBatch = worker.dispatcher.dispatchBatch.bind(worker.dispatcher);
       const thrown: number[] = [];
-      const spy = jest.spyOn(worker.dispatcher, 'dispatch').mockImplementation((message) => {
-        if (message.body !== 'THROW') return dispatch(message);
-        thrown.push(message.receiveCount);
-        return Promise.reject(new Error('kaboom'));
+      const receives = jest.spyOn(worker.dispatcher, 'dispatchBatch').mockImplementation((messages) => {
+        for (const message of messages) if (message.body.includes('GRAPH_SUMMARY_RESULT')) thrown.push(message.receiveCount);
+        return dispatchBatch(messages);
       });
+      const spy = jest.spyOn(worker.moduleRef.get(GraphSummaryResultHandler), 'handle').mockRejectedValue(new Error('kaboom'));
       try {
         const taskId = await openJob(worker);
-        await send(aws, 'THROW');
+        const summaryTask = await openJob(worker);
+        await send(aws, JSON.stringify(readGoldenEnvelope('results/graph-summary-completed.json', { taskId: summaryTask, userId: USER, payloadBucket: aws.bucket })));
         await send(aws, progress(aws, taskId));
 
         await until(async () => (await worker.jobs.findById(taskId))?.status === 'RUNNING');
         await until(() => Promise.resolve(thrown.length >= 2)); // redelivered after the backoff, not dead-lettered
         expect(thrown.slice(0, 2)).toEqual([1, 2]);
+        expect(spy).toHaveBeenCalledTimes(thrown.length);
 
-        const consumer = worker.moduleRef.get(SqsService).consumers.get(RESULT_CONSUMER)?.instance;
+        const consumer = worker.moduleRef.get(SqsService).consumers.get(pollerName(0))?.instance;
         for (const event of ['error', 'processing_error', 'timeout_error'] as const) {
           expect(consumer?.listenerCount(event)).toBeGreaterThan(0);
           expect(() => consumer?.emit(event, new Error(`synthetic ${event}`), undefined as never)).not.toThrow();
@@ -190,6 +194,7 @@ describe(`${ResultQueueConsumer.name} (emulator, PGlite)`, () => {
         expect(consumer?.status.isRunning).toBe(true);
       } finally {
         spy.mockRestore();
+        receives.mockRestore();
       }
     });
   });

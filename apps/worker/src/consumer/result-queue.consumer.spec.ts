@@ -1,22 +1,34 @@
 import { Logger } from '@nestjs/common';
+import { type QueueAdmin } from '@app/aws';
 import { type DeadLetterService } from '../dead-letters/dead-letter.service';
 import { type ResultDispatcher } from '../results/result-dispatcher';
 import { type Outcome, Outcomes } from './outcome';
+import { ResultQueue } from './result-queue';
 import { ResultQueueConsumer } from './result-queue.consumer';
 
-const RAW = { MessageId: 'm-1', Body: '{"x":1}', Attributes: { ApproximateReceiveCount: '2' } };
+const RAW = { MessageId: 'm-1', ReceiptHandle: 'r-1', Body: '{"x":1}', Attributes: { ApproximateReceiveCount: '2' } };
+const OTHER = { MessageId: 'm-2', ReceiptHandle: 'r-2', Body: '{"y":2}', Attributes: { ApproximateReceiveCount: '1' } };
+const RECEIVED = { messageId: 'm-1', body: '{"x":1}', receiveCount: 2, receiptHandle: 'r-1' };
 
 describe(ResultQueueConsumer.name, () => {
-  let dispatch: jest.Mock<Promise<Outcome>>;
+  let dispatchBatch: jest.Mock<Promise<Outcome[]>>;
   let deadLetter: jest.Mock;
+  let deleteBatch: jest.Mock;
+  let changeVisibilityBatch: jest.Mock;
   let consumer: ResultQueueConsumer;
   let errors: jest.SpyInstance<void, [message: unknown, ...rest: unknown[]]>;
 
+  function build(deadLetters: DeadLetterService): ResultQueueConsumer {
+    const admin = { deleteBatch, changeVisibilityBatch } as unknown as QueueAdmin;
+    return new ResultQueueConsumer({ dispatchBatch } as unknown as ResultDispatcher, deadLetters, new ResultQueue(admin, 'http://q/results', 30));
+  }
+
   beforeEach(async () => {
-    dispatch = jest.fn<Promise<Outcome>, []>();
+    dispatchBatch = jest.fn<Promise<Outcome[]>, []>();
     deadLetter = jest.fn().mockResolvedValue({ messageId: 'dlq-1' });
-    const deadLetters = { deadLetter, deadLetterQueueUrl: jest.fn().mockResolvedValue('http://q/dlq') } as unknown as DeadLetterService;
-    consumer = new ResultQueueConsumer({ dispatch } as unknown as ResultDispatcher, deadLetters);
+    deleteBatch = jest.fn().mockResolvedValue([]);
+    changeVisibilityBatch = jest.fn().mockResolvedValue([]);
+    consumer = build({ deadLetter, deadLetterQueueUrl: jest.fn().mockResolvedValue('http://q/dlq') } as unknown as DeadLetterService);
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
@@ -25,28 +37,36 @@ describe(ResultQueueConsumer.name, () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  describe('handleMessage', () => {
-    it('resolves (so sqs-consumer deletes) when the outcome is done', async () => {
-      dispatch.mockResolvedValue(Outcomes.done());
-      await expect(consumer.handleMessage(RAW)).resolves.toBeUndefined();
-      expect(dispatch).toHaveBeenCalledWith({ messageId: 'm-1', body: '{"x":1}', receiveCount: 2 });
+  describe('handleMessages', () => {
+    it('dispatches the receive as one batch and deletes the done messages in one call', async () => {
+      dispatchBatch.mockResolvedValue([Outcomes.done(), Outcomes.done()]);
+      await expect(consumer.handleMessages([RAW, OTHER])).resolves.toEqual([]); // sqs-consumer deletes nothing itself
+      expect(dispatchBatch).toHaveBeenCalledWith([RECEIVED, { messageId: 'm-2', body: '{"y":2}', receiveCount: 1, receiptHandle: 'r-2' }]);
+      expect(deleteBatch).toHaveBeenCalledWith('http://q/results', ['r-1', 'r-2']);
+      expect(changeVisibilityBatch).not.toHaveBeenCalled();
     });
 
-    it('throws (so the message stays for a later receive) on retry', async () => {
-      dispatch.mockResolvedValue(Outcomes.retry('S3 down'));
-      await expect(consumer.handleMessage(RAW)).rejects.toThrow('S3 down');
+    it('makes a retried message visible again after its backoff and deletes the rest', async () => {
+      dispatchBatch.mockResolvedValue([Outcomes.retry('S3 down'), Outcomes.done()]);
+      await consumer.handleMessages([RAW, OTHER]);
+      expect(changeVisibilityBatch).toHaveBeenCalledWith('http://q/results', [expect.objectContaining({ receiptHandle: 'r-1', seconds: 10 })]);
+      expect(deleteBatch).toHaveBeenCalledWith('http://q/results', ['r-2']);
       expect(deadLetter).not.toHaveBeenCalled();
     });
 
-    it('treats a thrown dispatcher error as retry', async () => {
-      dispatch.mockRejectedValue(new Error('boom'));
-      await expect(consumer.handleMessage(RAW)).rejects.toThrow('boom');
-      expect(deadLetter).not.toHaveBeenCalled();
+    it('retries the whole batch when dispatching throws', async () => {
+      dispatchBatch.mockRejectedValue(new Error('boom'));
+      await consumer.handleMessages([RAW, OTHER]);
+      expect(changeVisibilityBatch).toHaveBeenCalledWith('http://q/results', [
+        expect.objectContaining({ receiptHandle: 'r-1', seconds: 10 }),
+        expect.objectContaining({ receiptHandle: 'r-2', seconds: 5 }),
+      ]);
+      expect(deleteBatch).not.toHaveBeenCalled();
     });
 
-    it('dead-letters with the reason and task, then resolves; logs once with id and reason', async () => {
-      dispatch.mockResolvedValue(Outcomes.deadLetter('no job t1', { taskId: 't1', taskType: 'GRAPH_GENERATION_RESULT' }));
-      await expect(consumer.handleMessage(RAW)).resolves.toBeUndefined();
+    it('dead-letters with the reason and task, then deletes; logs once with id and reason', async () => {
+      dispatchBatch.mockResolvedValue([Outcomes.deadLetter('no job t1', { taskId: 't1', taskType: 'GRAPH_GENERATION_RESULT' })]);
+      await consumer.handleMessages([RAW]);
       expect(deadLetter).toHaveBeenCalledWith({
         messageId: 'm-1',
         body: '{"x":1}',
@@ -55,47 +75,63 @@ describe(ResultQueueConsumer.name, () => {
         taskId: 't1',
         taskType: 'GRAPH_GENERATION_RESULT',
       });
+      expect(deleteBatch).toHaveBeenCalledWith('http://q/results', ['r-1']);
       expect(errors).toHaveBeenCalledTimes(1);
       expect(errors.mock.calls[0]?.[0]).toEqual(expect.stringContaining('m-1'));
       expect(errors.mock.calls[0]?.[0]).toEqual(expect.stringContaining('no job t1'));
     });
 
-    it('throws (message kept, retried) when the dead-letter queue refuses it; logs once', async () => {
-      dispatch.mockResolvedValue(Outcomes.deadLetter('bad json'));
+    it('retries (message kept) when the dead-letter queue refuses it; logs once', async () => {
+      dispatchBatch.mockResolvedValue([Outcomes.deadLetter('bad json')]);
       deadLetter.mockRejectedValue(new Error('DLQ unavailable'));
-      await expect(consumer.handleMessage(RAW)).rejects.toThrow('bad json');
+      await consumer.handleMessages([RAW]);
+      expect(deleteBatch).not.toHaveBeenCalled();
+      expect(changeVisibilityBatch).toHaveBeenCalledWith('http://q/results', [expect.objectContaining({ receiptHandle: 'r-1', seconds: 10 })]);
       expect(errors).toHaveBeenCalledTimes(1);
       expect(errors.mock.calls[0]?.[0]).toEqual(expect.stringContaining('DLQ unavailable'));
     });
 
-    it('leaves a message received during shutdown untouched', async () => {
+    it('logs a message SQS did not delete by its id', async () => {
+      const warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      dispatchBatch.mockResolvedValue([Outcomes.done(), Outcomes.done()]);
+      deleteBatch.mockResolvedValue([{ receiptHandle: 'r-2', reason: 'ReceiptHandleIsInvalid' }]);
+      await consumer.handleMessages([RAW, OTHER]);
+      expect(warnings).toHaveBeenCalledWith(expect.stringMatching(/m-2 not deleted.*ReceiptHandleIsInvalid/));
+    });
+
+    it('hands a batch received during shutdown straight back, undispatched', async () => {
       await consumer.beforeApplicationShutdown();
-      await expect(consumer.handleMessage(RAW)).rejects.toThrow('shutting down');
-      expect(dispatch).not.toHaveBeenCalled();
+      await consumer.handleMessages([RAW]);
+      expect(dispatchBatch).not.toHaveBeenCalled();
+      expect(changeVisibilityBatch).toHaveBeenCalledWith('http://q/results', [expect.objectContaining({ receiptHandle: 'r-1', seconds: 0 })]);
     });
   });
 
   describe('onApplicationBootstrap', () => {
     it('fails start-up with the discovery error, and waiting handlers fail instead of hanging', async () => {
-      const deadLetters = { deadLetterQueueUrl: jest.fn().mockRejectedValue(new Error('no dead-letter queue')) } as unknown as DeadLetterService;
-      const broken = new ResultQueueConsumer({ dispatch } as unknown as ResultDispatcher, deadLetters);
-      const waiting = broken.handleMessage(RAW);
+      const broken = build({ deadLetterQueueUrl: jest.fn().mockRejectedValue(new Error('no dead-letter queue')) } as unknown as DeadLetterService);
+      const waiting = broken.handleMessages([RAW]);
       await expect(broken.onApplicationBootstrap()).rejects.toThrow('no dead-letter queue');
       await expect(waiting).rejects.toThrow('no dead-letter queue');
-      expect(dispatch).not.toHaveBeenCalled();
+      expect(dispatchBatch).not.toHaveBeenCalled();
     });
   });
 
   describe('beforeApplicationShutdown', () => {
-    it('waits until sqs-consumer has finished the batch it received', async () => {
-      consumer.onMessageReceived();
+    it('waits until every receive in hand is handled and acknowledged', async () => {
+      let finish!: (outcomes: Outcome[]) => void;
+      dispatchBatch.mockReturnValue(new Promise<Outcome[]>((resolve) => (finish = resolve)));
+      const handling = consumer.handleMessages([RAW]);
+      await new Promise((resolve) => setTimeout(resolve, 10));
       let drained = false;
       const drain = consumer.beforeApplicationShutdown().then(() => (drained = true));
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(drained).toBe(false);
-      consumer.onResponseProcessed();
+      finish([Outcomes.done()]);
       await drain;
+      await handling;
       expect(drained).toBe(true);
+      expect(deleteBatch).toHaveBeenCalledWith('http://q/results', ['r-1']);
     });
   });
 

@@ -1,28 +1,33 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { SqsConsumerEventHandler, SqsMessageHandler } from '@ssut/nestjs-sqs';
 import { DeadLetterService } from '../dead-letters/dead-letter.service';
 import { ResultDispatcher } from '../results/result-dispatcher';
-import { type DeadLetterOutcome, type Outcome, type ReceivedMessage } from './outcome';
-
-export const RESULT_CONSUMER = 'results';
+import { type DeadLetterOutcome, type Outcome, Outcomes, type ReceivedMessage } from './outcome';
+import { ResultQueue } from './result-queue';
 
 /** What sqs-consumer hands us; only the fields we read (keeps SDK types out). */
-interface SqsMessage {
+export interface SqsMessage {
   MessageId?: string;
+  ReceiptHandle?: string;
   Body?: string;
   Attributes?: Partial<Record<string, string>>;
 }
 
-/** Thrown to leave a message on the queue; sqs-consumer then applies the retry backoff. */
-class MessageNotDone extends Error {}
+type Received = ReceivedMessage & { readonly receiptHandle: string };
+
+/** What becomes of a message once its outcome is known. */
+type Settlement = 'delete' | { readonly retryInSeconds: number };
 
 /**
- * The only place outcomes become SQS actions: done acknowledges; retry leaves
- * the message for a later receive (visibility grows per receive); dead-letter
- * sends the body with its reason to the queue's dead-letter queue and then
- * acknowledges (if the DLQ does not take it, the message is retried instead).
- * Messages wait until the app is fully up and the DLQ is known; shutdown waits
- * until the batch in flight is handled and acknowledged.
+ * The only place outcomes become SQS actions. Each receive is handled as one
+ * batch (the dispatcher lets a handler take its messages together); then done
+ * and dead-lettered messages are deleted in one call and retried ones made
+ * visible again later in another (visibility grows per receive). Dead-letter
+ * sends the body with its reason to the queue's dead-letter queue first; if the
+ * DLQ does not take it, the message is retried instead. Messages wait until the
+ * app is fully up and the DLQ is known; shutdown waits until the batch in
+ * flight is handled and acknowledged. The pollers (result-queue.pollers.ts)
+ * hand their receives here; sqs-consumer itself deletes nothing (the handler
+ * returns no messages) and keeps a long batch invisible (heartbeat).
  */
 @Injectable()
 export class ResultQueueConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -31,12 +36,13 @@ export class ResultQueueConsumer implements OnApplicationBootstrap, BeforeApplic
   private markReady!: () => void;
   private failStart!: (error: unknown) => void;
   private stopping = false;
-  /** Settles when sqs-consumer has finished (deleted or re-timed) every message of the current receive. */
-  private batch?: { done: Promise<void>; settle: () => void };
+  /** Receives being handled; each settles once its messages are deleted or re-timed. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly dispatcher: ResultDispatcher,
     private readonly deadLetters: DeadLetterService,
+    private readonly queue: ResultQueue,
   ) {
     this.ready = new Promise<void>((resolve, reject) => {
       this.markReady = resolve;
@@ -57,84 +63,86 @@ export class ResultQueueConsumer implements OnApplicationBootstrap, BeforeApplic
     }
   }
 
-  @SqsMessageHandler(RESULT_CONSUMER, false)
-  async handleMessage(raw: SqsMessage): Promise<void> {
-    await this.ready;
-    const message: ReceivedMessage = {
-      messageId: raw.MessageId ?? '?',
-      body: raw.Body ?? '',
-      receiveCount: Number(raw.Attributes?.ApproximateReceiveCount ?? '1'),
-    };
-    if (this.stopping) throw new MessageNotDone('received while shutting down'); // left for the next worker
-    const outcome = await this.dispatcher.dispatch(message).catch((error: unknown): Outcome => {
-      this.logger.error(`message ${message.messageId}: handler failed, will retry: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return { kind: 'retry', reason: String(error) };
-    });
-    await this.apply(message, outcome);
+  /** One receive of a poller; resolves once every message is deleted or re-timed. */
+  async handleMessages(raw: readonly SqsMessage[]): Promise<SqsMessage[]> {
+    const handling = this.handle(raw);
+    this.inFlight.add(handling);
+    try {
+      return await handling;
+    } finally {
+      this.inFlight.delete(handling);
+    }
   }
 
-  @SqsConsumerEventHandler(RESULT_CONSUMER, 'message_received')
-  onMessageReceived(): void {
-    if (this.batch) return;
-    let settle!: () => void;
-    const done = new Promise<void>((resolve) => (settle = resolve));
-    this.batch = { done, settle };
+  /** sqs-consumer errors (receive, heartbeat, handler timeout), by event name. */
+  reportError(event: string, error: Error): void {
+    this.logger.error(`${event} on the result queue: ${error.message}`);
   }
 
-  @SqsConsumerEventHandler(RESULT_CONSUMER, 'response_processed')
-  onResponseProcessed(): void {
-    this.batch?.settle();
-    this.batch = undefined;
-  }
-
-  @SqsConsumerEventHandler(RESULT_CONSUMER, 'processing_error')
-  onProcessingError(error: Error): void {
-    if (!isNotDone(error)) this.logger.error(`processing error: ${error.message}`);
-  }
-
-  @SqsConsumerEventHandler(RESULT_CONSUMER, 'timeout_error')
-  onTimeoutError(error: Error): void {
-    this.logger.error(`handler timed out: ${error.message}`);
-  }
-
-  @SqsConsumerEventHandler(RESULT_CONSUMER, 'error')
-  onError(error: Error): void {
-    this.logger.error(`SQS error on the result queue: ${error.message}`);
-  }
-
-  /** sqs-consumer stops receiving in onModuleDestroy; here we wait for the batch already received. */
+  /** sqs-consumer stops receiving in onModuleDestroy; here we wait for the receives already in hand. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (!this.batch) return;
-    this.logger.log('draining the messages in flight');
-    await this.batch.done;
+    if (this.inFlight.size === 0) return;
+    this.logger.log(`draining ${this.inFlight.size} receive(s) in flight`);
+    await Promise.allSettled([...this.inFlight]);
   }
 
-  private async apply(message: ReceivedMessage, outcome: Outcome): Promise<void> {
+  private async handle(raw: readonly SqsMessage[]): Promise<SqsMessage[]> {
+    await this.ready;
+    const messages = raw.map(toReceived);
+    if (this.stopping) {
+      // Received as the poller stopped: handed straight back for the next worker.
+      await this.queue.changeVisibility(messages.map(({ messageId, receiptHandle }) => ({ messageId, receiptHandle, seconds: 0 })));
+      return [];
+    }
+    const outcomes = await this.dispatcher.dispatchBatch(messages).catch((error: unknown): Outcome[] => {
+      this.logger.error(`batch of ${messages.length}: dispatch failed, will retry: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return messages.map(() => Outcomes.retry(String(error)));
+    });
+    const settled = await Promise.all(messages.map((message, i) => this.settle(message, outcomes[i])));
+    await Promise.all([
+      this.queue.delete(messages.filter((_, i) => settled[i] === 'delete')),
+      this.queue.changeVisibility(
+        messages.flatMap((message, i) => {
+          const settlement = settled[i];
+          return settlement === 'delete' ? [] : [{ messageId: message.messageId, receiptHandle: message.receiptHandle, seconds: settlement.retryInSeconds }];
+        }),
+      ),
+    ]);
+    return [];
+  }
+
+  private async settle(message: Received, outcome: Outcome): Promise<Settlement> {
     switch (outcome.kind) {
       case 'done':
         if (outcome.note) this.logger.log(`message ${message.messageId}: ${outcome.note}`);
-        return;
+        return 'delete';
       case 'retry':
         this.logger.warn(`message ${message.messageId} (receive ${message.receiveCount}): retry later: ${outcome.reason}`);
-        throw new MessageNotDone(outcome.reason);
+        return this.retry(message);
       case 'dead-letter':
         return this.deadLetter(message, outcome);
     }
   }
 
-  /** Returns normally (so the message is deleted) only once the DLQ holds a copy. */
-  private async deadLetter(message: ReceivedMessage, outcome: DeadLetterOutcome): Promise<void> {
+  /** Deleted only once the DLQ holds a copy; otherwise retried. */
+  private async deadLetter(message: Received, outcome: DeadLetterOutcome): Promise<Settlement> {
     const task = outcome.taskId ? ` (task ${outcome.taskId})` : '';
     try {
-      await this.deadLetters.deadLetter({ ...message, reason: outcome.reason, taskId: outcome.taskId, taskType: outcome.taskType });
+      const { messageId, body, receiveCount } = message;
+      await this.deadLetters.deadLetter({ messageId, body, receiveCount, reason: outcome.reason, taskId: outcome.taskId, taskType: outcome.taskType });
     } catch (error) {
       this.logger.error(
         `message ${message.messageId}${task}: cannot be processed (${outcome.reason}) and the dead-letter queue refused it, will retry: ${error instanceof Error ? error.message : String(error)}`,
       );
-      throw new MessageNotDone(outcome.reason);
+      return this.retry(message);
     }
     this.logger.error(`message ${message.messageId}${task}: dead-lettered: ${outcome.reason}`);
+    return 'delete';
+  }
+
+  private retry(message: Received): Settlement {
+    return { retryInSeconds: ResultQueueConsumer.backoffSeconds(message.receiveCount, this.queue.visibilityTimeout) };
   }
 
   /** Seconds before a failed message is received again: grows per receive, capped by the visibility timeout. */
@@ -148,6 +156,11 @@ export class ResultQueueConsumer implements OnApplicationBootstrap, BeforeApplic
   }
 }
 
-function isNotDone(error: Error): boolean {
-  return error instanceof MessageNotDone || error.cause instanceof MessageNotDone;
+function toReceived(raw: SqsMessage): Received {
+  return {
+    messageId: raw.MessageId ?? '?',
+    receiptHandle: raw.ReceiptHandle ?? '',
+    body: raw.Body ?? '',
+    receiveCount: Number(raw.Attributes?.ApproximateReceiveCount ?? '1'),
+  };
 }

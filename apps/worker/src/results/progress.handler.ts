@@ -1,4 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { type ProgressItem } from '@app/database';
 import { JobLedger, NotificationType } from '@app/job-events';
 import { TaskType } from '@app/queue-contracts';
 import { WorkerEnvironment } from '../config/worker.environment';
@@ -6,6 +7,8 @@ import { type Outcome, Outcomes } from '../consumer/outcome';
 import { deadlineAfter } from '../timeouts/job-deadline';
 import { JobMatcher } from './job-matcher';
 import { type EnvelopeOf, type ResultHandler } from './result-handler';
+
+type ProgressEnvelope = EnvelopeOf<TaskType.GRAPH_GENERATION_PROGRESS>;
 
 /**
  * Progress moves a job to RUNNING, records the stage and pushes the job's
@@ -22,35 +25,41 @@ export class ProgressHandler implements ResultHandler<TaskType.GRAPH_GENERATION_
     @Optional() private readonly worker?: WorkerEnvironment,
   ) {}
 
+  async handle(envelope: ProgressEnvelope): Promise<Outcome> {
+    const [outcome] = await this.handleBatch([envelope]);
+    return outcome;
+  }
+
   /**
-   * One conditional UPDATE both checks authenticity (owner and kind are part of
-   * its WHERE) and applies the progress; only when it changes nothing does the
-   * matcher look the job up, to tell a foreign or unknown task (dead-lettered)
-   * from a job that already finished (late progress, ignored).
+   * One statement applies the whole batch: owner and kind are part of its
+   * guard, so it is also the authenticity check. Only for the envelopes that
+   * moved nothing does the matcher look the job up, to tell a foreign or
+   * unknown task (dead-lettered) from a job that already finished (late
+   * progress, ignored).
    */
-  async handle({ taskId, payload }: EnvelopeOf<TaskType.GRAPH_GENERATION_PROGRESS>): Promise<Outcome> {
-    const progress = { stage: payload.currentStage, percent: payload.progressPercent, etaSeconds: payload.etaSeconds ?? null };
-    const updated =
-      taskId && taskId !== 'unknown'
-        ? await this.ledger.advance(
-            taskId,
-            ['QUEUED', 'RUNNING'],
-            {
-              status: 'RUNNING',
-              progressStage: progress.stage,
-              progressPercent: progress.percent,
-              etaSeconds: progress.etaSeconds,
-              startedAt: new Date(), // write-once: a started job keeps its first start time
-              deadlineAt: deadlineAfter(new Date(), this.worker),
-            },
-            () => ({ type: NotificationType.GraphGenerationProgressUpdated, payload: { taskId, status: 'RUNNING', ...progress } }),
-            undefined,
-            { userId: payload.userId, kind: 'GRAPH_GENERATION' },
-          )
-        : undefined;
-    if (updated) return Outcomes.done();
+  async handleBatch(envelopes: readonly ProgressEnvelope[]): Promise<Outcome[]> {
+    const withTask = envelopes.flatMap((envelope, index) => (hasTaskId(envelope) ? [{ index, item: toItem(envelope) }] : []));
+    const now = new Date();
+    const applied = await this.ledger.advanceProgress(
+      withTask.map(({ item }) => item),
+      { kind: 'GRAPH_GENERATION', eventType: NotificationType.GraphGenerationProgressUpdated, startedAt: now, deadlineAt: deadlineAfter(now, this.worker) },
+    );
+    const moved = new Set(applied.map(({ index }) => withTask[index].index));
+    return Promise.all(envelopes.map((envelope, index) => (moved.has(index) ? Promise.resolve(Outcomes.done()) : this.unapplied(envelope))));
+  }
+
+  private async unapplied({ taskId, payload }: ProgressEnvelope): Promise<Outcome> {
     const match = await this.matcher.match(taskId, payload.userId, 'GRAPH_GENERATION');
     if (!match.ok) return Outcomes.deadLetter(match.reason);
     return Outcomes.done(`job ${match.job.taskId} already finished; late progress ignored`);
   }
+}
+
+function hasTaskId(envelope: ProgressEnvelope): envelope is ProgressEnvelope & { taskId: string } {
+  return Boolean(envelope.taskId) && envelope.taskId !== 'unknown';
+}
+
+function toItem({ taskId, payload }: ProgressEnvelope & { taskId: string }): ProgressItem {
+  const progress = { stage: payload.currentStage, percent: payload.progressPercent, etaSeconds: payload.etaSeconds ?? null };
+  return { taskId, userId: payload.userId, ...progress, payload: { taskId, status: 'RUNNING', ...progress } };
 }

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { TaskType } from '@app/queue-contracts';
 import { Outcomes } from '../consumer/outcome';
 import { CONSUMED_TASK_TYPES, ResultDispatcher } from './result-dispatcher';
@@ -31,5 +32,41 @@ describe(`${ResultDispatcher.name} start-up check`, () => {
   it('refuses a handler for a request type', () => {
     const handlers = [...CONSUMED_TASK_TYPES.map(handlerFor), handlerFor(TaskType.ADD_NODE_REQUEST)];
     expect(() => new ResultDispatcher(handlers)).toThrow('request type');
+  });
+});
+
+describe(`${ResultDispatcher.name} dispatchBatch`, () => {
+  const envelope = (taskType: TaskType, taskId: string) =>
+    JSON.stringify({ taskId, taskType, timestamp: '2026-11-22T06:00:01.123456', payload: { userId: 'u1', currentStage: 's', progressPercent: 1, status: 'FAILED' } });
+  const message = (body: string, index: number) => ({ messageId: `m${index}`, body, receiveCount: 1 });
+
+  it('hands one type its messages together, others one by one, and answers in message order', async () => {
+    const progress = { ...handlerFor(TaskType.GRAPH_GENERATION_PROGRESS), handleBatch: jest.fn((envelopes: unknown[]) => Promise.resolve(envelopes.map(() => Outcomes.done('batched')))) };
+    const summary = { ...handlerFor(TaskType.GRAPH_SUMMARY_RESULT), handle: jest.fn(() => Promise.resolve(Outcomes.done('single'))) };
+    const others = CONSUMED_TASK_TYPES.filter((type) => type !== TaskType.GRAPH_GENERATION_PROGRESS && type !== TaskType.GRAPH_SUMMARY_RESULT).map(handlerFor);
+    const dispatcher = new ResultDispatcher([progress as ResultHandler, summary, ...others]);
+
+    const bodies = [envelope(TaskType.GRAPH_GENERATION_PROGRESS, 't1'), 'not json', envelope(TaskType.GRAPH_SUMMARY_RESULT, 't2'), envelope(TaskType.GRAPH_GENERATION_PROGRESS, 't3')];
+    const outcomes = await dispatcher.dispatchBatch(bodies.map(message));
+
+    expect(outcomes.map((outcome) => (outcome.kind === 'done' ? outcome.note : outcome.kind))).toEqual(['batched', 'dead-letter', 'single', 'batched']);
+    expect(progress.handleBatch).toHaveBeenCalledTimes(1);
+    expect((progress.handleBatch.mock.calls[0][0] as { taskId: string }[]).map(({ taskId }) => taskId)).toEqual(['t1', 't3']);
+    expect(summary.handle).toHaveBeenCalledTimes(1);
+  });
+
+  it('retries only the messages of a handler that throws', async () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const progress = { ...handlerFor(TaskType.GRAPH_GENERATION_PROGRESS), handleBatch: () => Promise.reject(new Error('database down')) };
+    const others = CONSUMED_TASK_TYPES.filter((type) => type !== TaskType.GRAPH_GENERATION_PROGRESS).map(handlerFor);
+    const dispatcher = new ResultDispatcher([progress, ...others]);
+
+    const outcomes = await dispatcher.dispatchBatch(
+      [envelope(TaskType.GRAPH_GENERATION_PROGRESS, 't1'), envelope(TaskType.GRAPH_SUMMARY_RESULT, 't2'), envelope(TaskType.GRAPH_GENERATION_PROGRESS, 't3')].map(message),
+    );
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['retry', 'done', 'retry']);
+    expect(outcomes[0]).toEqual(Outcomes.retry('Error: database down'));
+    jest.restoreAllMocks();
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { parseEnvelope, REQUEST_TASK_TYPES, type ResultTaskType, TaskType } from '@app/queue-contracts';
+import { type AnyEnvelope, parseEnvelope, REQUEST_TASK_TYPES, type ResultTaskType, TaskType } from '@app/queue-contracts';
 import { type Outcome, Outcomes, type ReceivedMessage } from '../consumer/outcome';
 import { type EnvelopeOf, RESULT_HANDLERS, type ResultHandler } from './result-handler';
 
@@ -11,7 +11,9 @@ export const CONSUMED_TASK_TYPES: readonly ResultTaskType[] = [
   TaskType.GRAPH_SUMMARY_RESULT,
 ];
 
-/** Parses a message and routes it to the one handler of its task type. */
+type Routed = { readonly index: number; readonly envelope: EnvelopeOf<ResultTaskType> };
+
+/** Parses messages and routes each to the one handler of its task type. */
 @Injectable()
 export class ResultDispatcher {
   private readonly logger = new Logger(ResultDispatcher.name);
@@ -22,16 +24,59 @@ export class ResultDispatcher {
   }
 
   async dispatch(message: ReceivedMessage): Promise<Outcome> {
+    const [outcome] = await this.dispatchBatch([message]);
+    return outcome;
+  }
+
+  /**
+   * One outcome per message, in order. Messages of one task type go to their
+   * handler's handleBatch together when it has one, else one by one; all
+   * handlers run concurrently. A handler that throws makes its messages retry.
+   */
+  async dispatchBatch(messages: readonly ReceivedMessage[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = new Array<Outcome>(messages.length);
+    const byType = new Map<TaskType, Routed[]>();
+    messages.forEach((message, index) => {
+      const routed = this.route(message);
+      if ('kind' in routed) outcomes[index] = routed;
+      else byType.set(routed.taskType, [...(byType.get(routed.taskType) ?? []), { index, envelope: routed as EnvelopeOf<ResultTaskType> }]);
+    });
+    await Promise.all(
+      [...byType].map(async ([taskType, routed]) => {
+        const results = await this.run(this.handlers.get(taskType) as ResultHandler, routed);
+        routed.forEach(({ index }, i) => (outcomes[index] = results[i]));
+      }),
+    );
+    return outcomes;
+  }
+
+  /** The parsed envelope of a message that has a handler, or the dead-letter outcome of one that cannot. */
+  private route(message: ReceivedMessage): AnyEnvelope | Outcome {
     const parsed = parseEnvelope(message.body);
     if (!parsed.ok) {
       const { code, reason, details } = parsed.error;
       return Outcomes.deadLetter(`${code}: ${reason}${details.length ? ` (${details.join('; ')})` : ''}`);
     }
     const envelope = parsed.envelope;
-    const handler = this.handlers.get(envelope.taskType);
-    if (!handler) return Outcomes.deadLetter(`no handler for task type ${envelope.taskType}`);
+    if (!this.handlers.has(envelope.taskType)) return Outcomes.deadLetter(`no handler for task type ${envelope.taskType}`);
     this.logger.debug(`task ${envelope.taskId}: ${envelope.taskType} (message ${message.messageId})`);
-    return handler.handle(envelope as EnvelopeOf<ResultTaskType>);
+    return envelope;
+  }
+
+  private async run(handler: ResultHandler, routed: readonly Routed[]): Promise<Outcome[]> {
+    const envelopes = routed.map(({ envelope }) => envelope);
+    if (handler.handleBatch) return this.orRetry(handler.handleBatch(envelopes), envelopes.length);
+    return Promise.all(envelopes.map(async (envelope) => (await this.orRetry(handler.handle(envelope).then((outcome) => [outcome]), 1))[0]));
+  }
+
+  /** A thrown handler error is a transient fault until shown otherwise: logged with its stack, retried. */
+  private async orRetry(outcomes: Promise<Outcome[]>, count: number): Promise<Outcome[]> {
+    try {
+      return await outcomes;
+    } catch (error) {
+      this.logger.error(`handler failed, will retry ${count} message(s): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return Array.from({ length: count }, () => Outcomes.retry(String(error)));
+    }
   }
 }
 

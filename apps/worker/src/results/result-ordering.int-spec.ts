@@ -7,7 +7,7 @@ import { GraphRepository, type Job, JobEventsRepository, type JobKind, JobsRepos
 import { type TestAwsResources } from '../../../../test/support/test-aws';
 import { TEST_DRIVERS } from '../../../../libs/database/test/test-database';
 import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope, readGoldenText } from '../../../../libs/queue-contracts/test/golden-contract';
-import { type Outcome } from '../consumer/outcome';
+import { type Outcome, type ReceivedMessage } from '../consumer/outcome';
 import { ResultDispatcher } from './result-dispatcher';
 import { bootResultHandling, type ResultHandlingTestContext } from '../../test/result-handling-test-module';
 
@@ -186,14 +186,18 @@ describe.each(TEST_DRIVERS)('result ordering (%s)', (driver) => {
     return JSON.stringify(envelope);
   }
 
-  /** Sequentially, or like the consumer: batches of up to 10 dispatched at once. Every outcome must be `done`. */
+  /** Sequentially, or like the consumer: receives of up to 10 dispatched as one batch, two at once (two pollers). Every outcome must be `done`. */
   async function deliver(rng: Rng, bodies: readonly string[], concurrent: boolean): Promise<void> {
-    const outcomes: Outcome[] = [];
+    const receives: ReceivedMessage[][] = [];
     for (let start = 0; start < bodies.length; ) {
       const batch = bodies.slice(start, start + (concurrent ? rng.int(1, 10) : 1));
-      const offset = start;
+      receives.push(batch.map((body, i) => ({ messageId: `m${start + i}`, body, receiveCount: 1 })));
       start += batch.length;
-      outcomes.push(...(await Promise.all(batch.map((body, i) => dispatcher.dispatch({ messageId: `m${offset + i}`, body, receiveCount: 1 })))));
+    }
+    const outcomes: Outcome[] = [];
+    for (let next = 0; next < receives.length; next += concurrent ? 2 : 1) {
+      const inFlight = receives.slice(next, next + (concurrent ? 2 : 1));
+      for (const decided of await Promise.all(inFlight.map((messages) => dispatcher.dispatchBatch(messages)))) outcomes.push(...decided);
     }
     expect(outcomes.filter((outcome) => outcome.kind !== 'done')).toEqual([]);
   }
