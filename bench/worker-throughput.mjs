@@ -14,13 +14,16 @@
 //           empty and every message has its event in job_events.
 // The clock runs over the last M messages only: the first WARMUP messages of a
 // phase absorb process boot, JIT and connection set-up. Rates are msg/s; the
-// median of the rounds is reported. fauxqs runs in its own process (this file
+// median of the rounds is reported. Beside each rate it prints the CPU time the
+// whole machine spent per message in that window (all processes, from /proc/stat)
+// and the worker rate that would fill every core at that cost: the ceiling the
+// machine allows. fauxqs runs in its own process (this file
 // with --emulator). PGlite is used only when PostgreSQL is not reachable, and
 // the output says so. Everything it creates (processes, database) is removed.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -124,6 +127,8 @@ async function main() {
 
     const bareRates = [];
     const workerRates = [];
+    const bareCpuPerMessage = [];
+    const workerCpuPerMessage = [];
     for (let round = 1; round <= ROUNDS; round++) {
       // --- bare loop
       await enqueue(WARMUP + M);
@@ -131,6 +136,7 @@ async function main() {
       let deleted = 0;
       let clockStart = 0;
       let deletedAtStart = 0;
+      let cpuAtStart = 0;
       while (deleted < WARMUP + M) {
         const { Messages = [] } = await bareClient.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 }));
         if (Messages.length === 0) continue;
@@ -141,13 +147,16 @@ async function main() {
         deleted += Messages.length;
         if (clockStart === 0 && deleted >= WARMUP) {
           clockStart = performance.now();
+          cpuAtStart = machineCpuSeconds();
           deletedAtStart = deleted;
         }
       }
       const bareSeconds = (performance.now() - clockStart) / 1000;
+      const bareCpu = machineCpuSeconds() - cpuAtStart;
       bareClient.destroy();
       const bareTimed = deleted - deletedAtStart;
       bareRates.push(bareTimed / bareSeconds);
+      bareCpuPerMessage.push(bareCpu / bareTimed);
 
       // --- worker process
       const before = await store.eventCount();
@@ -168,7 +177,7 @@ async function main() {
         ...passThrough(process.env),
       });
       cleanups.push(() => stopProcess(worker));
-      const { seconds: workerSeconds, timed: workerTimed } = await store.measure({
+      const { seconds: workerSeconds, timed: workerTimed, cpu: workerCpu } = await store.measure({
         sqs,
         GetQueueAttributesCommand,
         queueUrl,
@@ -187,10 +196,11 @@ async function main() {
       if (dead.visible + dead.hidden > 0) throw new Error(`${dead.visible + dead.hidden} messages were dead-lettered (see ${log})`);
       rmSync(log, { force: true });
       workerRates.push(workerTimed / workerSeconds);
+      workerCpuPerMessage.push(workerCpu / workerTimed);
 
       console.log(
-        `round ${round}: bare ${bareRates.at(-1).toFixed(0)} msg/s (${bareTimed} in ${bareSeconds.toFixed(2)} s), ` +
-          `worker ${workerRates.at(-1).toFixed(0)} msg/s (${workerTimed} in ${workerSeconds.toFixed(2)} s)`,
+        `round ${round}: bare ${bareRates.at(-1).toFixed(0)} msg/s (${bareTimed} in ${bareSeconds.toFixed(2)} s, ${cpuMs(bareCpuPerMessage.at(-1))}), ` +
+          `worker ${workerRates.at(-1).toFixed(0)} msg/s (${workerTimed} in ${workerSeconds.toFixed(2)} s, ${cpuMs(workerCpuPerMessage.at(-1))})`,
       );
     }
 
@@ -198,6 +208,14 @@ async function main() {
     const worker = median(workerRates);
     console.log(`bare loop: ${bare.toFixed(0)} msg/s (median of ${ROUNDS})`);
     console.log(`worker: ${worker.toFixed(0)} msg/s (median of ${ROUNDS}; receive, validate, persist, publish, delete)`);
+    if (Number.isFinite(median(workerCpuPerMessage))) {
+      const cores = availableParallelism();
+      const ceiling = cores / median(workerCpuPerMessage);
+      console.log(
+        `machine CPU per message (all processes): bare ${cpuMs(median(bareCpuPerMessage))}, worker ${cpuMs(median(workerCpuPerMessage))}; ` +
+          `all ${cores} cores busy at that cost would allow the worker ${ceiling.toFixed(0)} msg/s = ${(ceiling / bare).toFixed(2)} of bare`,
+      );
+    }
     await cleanup();
     console.log(`worker/bare = ${(worker / bare).toFixed(2)}`);
   } catch (error) {
@@ -228,6 +246,7 @@ async function postgresStore(pg, openDatabase, url) {
     async measure({ sqs, GetQueueAttributesCommand, queueUrl, worker, log, before, warmup, total }) {
       let start = 0;
       let startCount = 0;
+      let cpuAtStart = 0;
       const deadline = Date.now() + 600_000;
       for (;;) {
         if (worker.exitCode !== null) throw new Error(`worker exited (${worker.exitCode}); log: ${tail(log)}`);
@@ -235,11 +254,14 @@ async function postgresStore(pg, openDatabase, url) {
         const done = (await this.eventCount()) - before;
         if (start === 0 && done >= warmup) {
           start = performance.now();
+          cpuAtStart = machineCpuSeconds();
           startCount = done;
         }
         if (done >= total) {
           const depth = await queueDepth(sqs, GetQueueAttributesCommand, queueUrl);
-          if (depth.visible + depth.hidden === 0) return { seconds: (performance.now() - start) / 1000, timed: total - startCount };
+          if (depth.visible + depth.hidden === 0) {
+            return { seconds: (performance.now() - start) / 1000, timed: total - startCount, cpu: machineCpuSeconds() - cpuAtStart };
+          }
         }
         await sleep(done >= total ? 5 : 20);
       }
@@ -267,15 +289,17 @@ async function pgliteStore(openDatabase, dir) {
     async measure({ sqs, GetQueueAttributesCommand, queueUrl, worker, log, warmup, total }) {
       let start = 0;
       let startLeft = 0;
+      let cpuAtStart = 0;
       for (;;) {
         if (worker.exitCode !== null) throw new Error(`worker exited (${worker.exitCode}); log: ${tail(log)}`);
         const { visible, hidden } = await queueDepth(sqs, GetQueueAttributesCommand, queueUrl);
         const left = visible + hidden;
         if (start === 0 && total - left >= warmup) {
           start = performance.now();
+          cpuAtStart = machineCpuSeconds();
           startLeft = left;
         }
-        if (left === 0) return { seconds: (performance.now() - start) / 1000, timed: startLeft };
+        if (left === 0) return { seconds: (performance.now() - start) / 1000, timed: startLeft, cpu: machineCpuSeconds() - cpuAtStart };
         await sleep(20);
       }
     },
@@ -361,6 +385,20 @@ async function pool(items, width, fn) {
       }
     }),
   );
+}
+
+/** CPU-seconds the whole machine has spent busy (user, nice, system, irq, softirq, steal), from /proc/stat; NaN elsewhere. */
+function machineCpuSeconds() {
+  try {
+    const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    return (user + nice + system + irq + softirq + steal) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function cpuMs(seconds) {
+  return Number.isFinite(seconds) ? `${(seconds * 1000).toFixed(2)} ms CPU/msg` : 'CPU n/a';
 }
 
 function median(values) {
