@@ -2,6 +2,7 @@
 //   npm run build   (the worker runs from dist/apps/worker)
 //   node bench/worker-throughput.mjs [messages=5000] [rounds=3]
 // Optional: BENCH_WORKER_MAIN (another build's main.js), BENCH_WORKER_NODE_ARGS (e.g. --cpu-prof),
+// BENCH_WARMUP (warm-up messages per phase, default 500),
 // WORKER_*/DATABASE_POOL_SIZE/LOG_LEVEL (passed to the worker), BENCH_PG_URL, BENCH_REDIS_URL.
 //
 // Each round enqueues WARMUP + M valid GRAPH_GENERATION_PROGRESS envelopes
@@ -10,7 +11,7 @@
 //           then one DeleteMessageBatch for what it received; nothing else.
 //   worker: the compiled worker (dist) as its own process, configured like
 //           production: real PostgreSQL (DATABASE_URL), REDIS_URL set, defaults
-//           for batch size, wait time and visibility. Done when the queue is
+//           for batch size, pollers (2), wait time and visibility. Done when the queue is
 //           empty and every message has its event in job_events.
 // The clock runs over the last M messages only: the first WARMUP messages of a
 // phase absorb process boot, JIT and connection set-up. Rates are msg/s; the
@@ -47,7 +48,7 @@ if (process.argv[2] === '--emulator') {
 async function main() {
   const M = Number(process.argv[2] ?? 5000);
   const ROUNDS = Number(process.argv[3] ?? 3);
-  const WARMUP = 500;
+  const WARMUP = Number(process.env.BENCH_WARMUP ?? 500);
   const USERS = 50;
   const JOBS = 200;
   const WORKER_MAIN = process.env.BENCH_WORKER_MAIN ?? join(ROOT, 'dist/apps/worker/apps/worker/src/main.js'); // override to compare builds
