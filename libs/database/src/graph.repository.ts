@@ -68,7 +68,11 @@ export class GraphRepository {
    * the next free node id and the cluster ids. Undefined when there is no graph.
    */
   async lockForMerge(userId: string, tx: Db): Promise<GraphMergeBase | undefined> {
-    const [graph] = await tx.select({ version: graphs.version, taskId: graphs.taskId }).from(graphs).where(eq(graphs.userId, userId)).for('update');
+    const [graph] = await tx
+      .select({ version: graphs.version, generationVersion: graphs.generationVersion, taskId: graphs.taskId })
+      .from(graphs)
+      .where(eq(graphs.userId, userId))
+      .for('update');
     if (!graph) return undefined;
     const [job] = await tx.select({ createdAt: jobs.createdAt }).from(jobs).where(eq(jobs.taskId, graph.taskId));
     const [top] = await tx.select({ maxId: max(graphNodes.id) }).from(graphNodes).where(eq(graphNodes.userId, userId));
@@ -174,10 +178,17 @@ export class GraphRepository {
     // Upsert first: the row lock serializes concurrent replaces of one user.
     const [{ version }] = await db
       .insert(graphs)
-      .values({ userId, version: 1, taskId, generatedAt, metadata: graph.metadata })
+      .values({ userId, version: 1, generationVersion: 1, taskId, generatedAt, metadata: graph.metadata })
       .onConflictDoUpdate({
         target: graphs.userId,
-        set: { version: sql`${graphs.version} + 1`, taskId, generatedAt, metadata: graph.metadata, updatedAt: sql`now()` },
+        set: {
+          version: sql`${graphs.version} + 1`,
+          generationVersion: sql`${graphs.version} + 1`,
+          taskId,
+          generatedAt,
+          metadata: graph.metadata,
+          updatedAt: sql`now()`,
+        },
       })
       .returning({ version: graphs.version });
     for (const table of [graphNodes, graphEdges, graphClusters, graphSubclusters]) {

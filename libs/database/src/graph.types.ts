@@ -74,6 +74,8 @@ export interface GraphHead {
 
 /** What a merge needs to know about the stored graph before allocating node ids. */
 export interface GraphMergeBase extends GraphHead {
+  /** The version the last generation wrote; node ids have not changed since. */
+  generationVersion: number;
   /** max(node id) + 1, or 0 for an empty graph. */
   nextNodeId: number;
   clusterIds: string[];

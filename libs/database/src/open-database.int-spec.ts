@@ -96,7 +96,7 @@ describe('openDatabase (pglite data dir)', () => {
 
   it('keeps data across reopenings', async () => {
     const first = await openDatabase({ pgliteDataDir: dir });
-    await first.db.execute(sql`INSERT INTO graphs (user_id, version, task_id, metadata) VALUES ('u', 3, 't', '{}')`);
+    await first.db.execute(sql`INSERT INTO graphs (user_id, version, generation_version, task_id, metadata) VALUES ('u', 3, 3, 't', '{}')`);
     await first.close();
     await first.close();
 

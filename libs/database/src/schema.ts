@@ -91,6 +91,8 @@ export const jobEvents = pgTable(
 export const graphs = pgTable('graphs', {
   userId: text('user_id').primaryKey(),
   version: integer('version').notNull(),
+  /** The version the last replace (a generation) wrote; add-node merges keep it. Node ids are stable from it on. */
+  generationVersion: integer('generation_version').notNull(),
   taskId: text('task_id').notNull(),
   generatedAt: timestamptz('generated_at'),
   metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull(),

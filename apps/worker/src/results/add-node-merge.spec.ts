@@ -2,7 +2,7 @@ import { type GraphMergeBase } from '@app/database';
 import { type AddNodeItemResult, type AddNodeResult } from '@app/queue-contracts';
 import { planMerge, referencedNodeIds } from './add-node-merge';
 
-const BASE: GraphMergeBase = { version: 4, taskId: 'task-g', jobCreatedAt: null, nextNodeId: 10, clusterIds: ['c1'] };
+const BASE: GraphMergeBase = { version: 4, generationVersion: 4, taskId: 'task-g', jobCreatedAt: null, nextNodeId: 10, clusterIds: ['c1'] };
 
 function item(overrides: Partial<AddNodeItemResult>): AddNodeItemResult {
   return { conversationId: 'conv-1', noteId: null, nodes: [], edges: [], assignedCluster: null, skipped: false, error: null, ...overrides };

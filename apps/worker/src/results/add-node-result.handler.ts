@@ -4,7 +4,7 @@ import { NotificationType } from '@app/job-events';
 import { type AddNodeResult, parseAddNodeResult, TaskType } from '@app/queue-contracts';
 import { type Outcome } from '../consumer/outcome';
 import { planMerge, referencedNodeIds } from './add-node-merge';
-import { readSourceIds } from './job-options';
+import { readGraphVersion, readSourceIds } from './job-options';
 import { type EnvelopeOf, type ResultHandler } from './result-handler';
 import { type FileParser, joinWarnings, ResultSupport } from './result-support';
 
@@ -13,11 +13,17 @@ const parseFile: FileParser<AddNodeResult> = (value) => {
   return parsed.ok ? { ok: true, value: parsed.result } : parsed;
 };
 
+/** The graph was regenerated after the add-node request: its node ids now mean other nodes. */
+class GraphRegenerated extends Error {}
+
 /**
  * COMPLETED merges the new nodes into the user's stored graph (under the
  * user's graph lock and the graphs row lock, so concurrent merges never
  * allocate the same node id), marks the job's sources as included in the new
- * version and succeeds the job; FAILED (or a broken COMPLETED) fails it.
+ * version and succeeds the job; FAILED (or a broken COMPLETED) fails it. A
+ * result made for a graph that has been regenerated since is not merged (its
+ * edges point at node ids of the old graph): the job fails with
+ * GRAPH_REGENERATED and its sources stay pending for the next add-node.
  */
 @Injectable()
 export class AddNodeResultHandler implements ResultHandler<TaskType.ADD_NODE_RESULT> {
@@ -41,7 +47,9 @@ export class AddNodeResultHandler implements ResultHandler<TaskType.ADD_NODE_RES
     if (!(await this.graphs.head(job.userId))) return this.support.fail(context, 'GRAPH_NOT_FOUND', `user ${job.userId} has no stored graph to add nodes to`);
 
     const merged = { version: 0, nodes: 0, edges: 0, sources: 0 };
-    return this.support.succeed(
+    const requestedFor = readGraphVersion(job.options);
+    return this.support
+      .succeed(
       context,
       { resultKey: file.value.key },
       (updated) => ({
@@ -60,6 +68,9 @@ export class AddNodeResultHandler implements ResultHandler<TaskType.ADD_NODE_RES
         const base = await this.graphs.lockForMerge(job.userId, tx);
         // Checked above; a graph cannot vanish, but if it did, throwing retries and the retry fails the job.
         if (!base) throw new Error(`graph of ${job.userId} disappeared during add-node ${job.taskId}`);
+        if (requestedFor !== undefined && base.generationVersion > requestedFor) {
+          throw new GraphRegenerated(`requested for graph version ${requestedFor}; version ${base.generationVersion} is a new generation`);
+        }
         const existing = await this.graphs.existingNodeIds(job.userId, referencedNodeIds(file.value.value), tx);
         const plan = planMerge(file.value.value, base, existing);
         const version = await this.graphs.append(job.userId, job.taskId, plan.append, tx);
@@ -70,6 +81,10 @@ export class AddNodeResultHandler implements ResultHandler<TaskType.ADD_NODE_RES
         for (const item of plan.failedItems) this.logger.warn(`task ${job.taskId}: item ${item.conversationId ?? item.noteId} failed: ${item.error}`);
         return { warning: joinWarnings(payload.error, ...plan.notes) };
       },
-    );
+    )
+      .catch((error: unknown) => {
+        if (error instanceof GraphRegenerated) return this.support.fail(context, 'GRAPH_REGENERATED', error.message);
+        throw error;
+      });
   }
 }

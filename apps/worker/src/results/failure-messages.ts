@@ -6,6 +6,7 @@ const MESSAGES: Record<string, string> = {
   RESULT_NOT_FOUND: 'The AI result could not be found. Please try again.',
   RESULT_INVALID: 'The AI produced a result we could not read. Please try again.',
   GRAPH_NOT_FOUND: 'There is no graph yet. Generate a graph first, then try again.',
+  GRAPH_REGENERATED: 'The graph was regenerated while the new conversations were being added. Add them again.',
   JOB_TIMED_OUT: 'The AI took too long to answer. Please try again.',
   QUEUE_UNAVAILABLE: 'The job could not be queued. Please try again.',
 };

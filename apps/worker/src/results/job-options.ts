@@ -12,7 +12,7 @@ export function readSourceIds(options: Readonly<Record<string, unknown>>): Sourc
   });
 }
 
-/** `options.graphVersion` of a summary job (the graph version it was made for), when it is a positive integer. */
+/** `options.graphVersion` of a summary or add-node job (the graph version it was made for), when it is a positive integer. */
 export function readGraphVersion(options: Readonly<Record<string, unknown>>): number | undefined {
   const raw = options.graphVersion;
   return typeof raw === 'number' && Number.isInteger(raw) && raw > 0 ? raw : undefined;

@@ -77,8 +77,12 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
   }
 
   /** An add-node job whose result (add-node-result.json, optionally edited) is at the golden key. */
-  async function addNodeJob(userId: string, edit?: (file: { results: Record<string, unknown>[] }) => void): Promise<{ job: Job; envelope: GoldenEnvelope }> {
-    const created = await openJob(userId, 'ADD_NODE', { options: { sourceIds: ADD_NODE_SOURCES } });
+  async function addNodeJob(
+    userId: string,
+    edit?: (file: { results: Record<string, unknown>[] }) => void,
+    graphVersion?: number,
+  ): Promise<{ job: Job; envelope: GoldenEnvelope }> {
+    const created = await openJob(userId, 'ADD_NODE', { options: { sourceIds: ADD_NODE_SOURCES, ...(graphVersion === undefined ? {} : { graphVersion }) } });
     const envelope = golden('add-node-completed', created.taskId, userId);
     const file = readGoldenJson('files/add-node-result.json', { taskId: created.taskId, userId, payloadBucket: aws.bucket }) as { results: Record<string, unknown>[] };
     edit?.(file);
@@ -312,6 +316,34 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
 
       expect(await job(created.taskId)).toMatchObject({ status: 'FAILED', errorCode: 'AI_FAILED', errorDetail: 'openai.APIError: rate limited' });
       expect((await graphs.get(userId))?.version).toBe(1);
+    });
+
+    it('fails with GRAPH_REGENERATED, merging nothing, when the graph was regenerated after the request', async () => {
+      const userId = await userWithGraph();
+      await importSources(userId, ADD_NODE_SOURCES);
+      const { job: created, envelope } = await addNodeJob(userId, undefined, 1);
+      await userWithGraphReplaced(userId); // version 2: node ids 0-2 are the new generation's nodes
+
+      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+
+      expect(await job(created.taskId)).toMatchObject({ status: 'FAILED', errorCode: 'GRAPH_REGENERATED', errorMessage: expect.stringContaining('regenerated') as unknown });
+      const graph = await graphs.get(userId);
+      expect(graph?.version).toBe(2);
+      expect(graph?.nodes.map((node) => node.id)).toEqual([0, 1, 2]);
+      expect(await sourceVersions(userId)).toEqual({ [ADD_NODE_SOURCES[0].id]: null, [ADD_NODE_SOURCES[1].id]: null });
+      expect(await eventTypes(created.taskId)).toEqual(['ADD_CONVERSATION_FAILED']);
+    });
+
+    it('still merges a result made for an older version when only add-node merges came since', async () => {
+      const userId = await userWithGraph();
+      const first = await addNodeJob(userId, undefined, 1);
+      const second = await addNodeJob(userId, undefined, 1);
+      expect(await dispatch(first.envelope)).toEqual({ kind: 'done', note: undefined }); // version 2, ids 0-2 unchanged
+
+      expect(await dispatch(second.envelope)).toEqual({ kind: 'done', note: undefined });
+
+      expect((await job(second.job.taskId)).status).toBe('SUCCEEDED');
+      expect((await graphs.get(userId))?.version).toBe(3);
     });
 
     it('merges concurrent results for one user without id collisions', async () => {
