@@ -14,12 +14,6 @@ const USER_JOBS_LOCK_CLASS = 0x6a6f6273;
 /** Fields a transition may change; identity, kind and creation time never change. */
 export type JobPatch = Partial<Omit<NewJob, 'taskId' | 'userId' | 'kind' | 'createdAt' | 'updatedAt'>>;
 
-/** What a transition requires of the job besides its status: its owner and/or its kind. */
-export interface JobGuard {
-  readonly userId?: string;
-  readonly kind?: JobKind;
-}
-
 /** One progress report for advanceProgress; `payload` is the event it logs when the job moves. */
 export interface ProgressItem {
   readonly taskId: string;
@@ -111,12 +105,11 @@ export class JobsRepository {
 
   /**
    * One conditional UPDATE: applies `patch` only while the status is one of
-   * `from` (and the job matches `guard`), so concurrent or late writers cannot
-   * move a job backwards. `startedAt` is write-once: a job that has started
-   * keeps its first start time. Returns the updated row, or undefined when the
-   * job was not in `from` or does not match `guard`.
+   * `from`, so concurrent or late writers cannot move a job backwards.
+   * `startedAt` is write-once: a job that has started keeps its first start
+   * time. Returns the updated row, or undefined when the job was not in `from`.
    */
-  async transition(taskId: string, from: readonly JobStatus[], patch: JobPatch, tx?: Db, guard: JobGuard = {}): Promise<Job | undefined> {
+  async transition(taskId: string, from: readonly JobStatus[], patch: JobPatch, tx?: Db): Promise<Job | undefined> {
     const { startedAt, ...rest } = patch;
     const [row] = await this.db(tx)
       .update(jobs)
@@ -125,14 +118,7 @@ export class JobsRepository {
         ...(startedAt === undefined ? {} : { startedAt: sql`coalesce(${jobs.startedAt}, ${startedAt})` }),
         updatedAt: sql`now()`,
       })
-      .where(
-        and(
-          eq(jobs.taskId, taskId),
-          inArray(jobs.status, [...from]),
-          guard.userId === undefined ? undefined : eq(jobs.userId, guard.userId),
-          guard.kind === undefined ? undefined : eq(jobs.kind, guard.kind),
-        ),
-      )
+      .where(and(eq(jobs.taskId, taskId), inArray(jobs.status, [...from])))
       .returning();
     return row;
   }

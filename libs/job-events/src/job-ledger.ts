@@ -16,12 +16,6 @@ import {
 import { type JobEvent } from './job-event';
 import { JobEventPublisher } from './job-event.publisher';
 
-/** What the job must also match for a transition: its owner and/or kind (see JobsRepository.transition). */
-export interface JobGuard {
-  readonly userId?: string;
-  readonly kind?: JobKind;
-}
-
 /** The user already has a live job that excludes the new one. */
 export class ExclusiveJobConflict extends Error {
   constructor(readonly liveTaskId: string) {
@@ -72,8 +66,7 @@ export class JobLedger {
   }
 
   /**
-   * Moves a job on if it is still in one of `from` (and matches `guard`);
-   * otherwise does nothing and returns undefined (terminal states never
+   * Moves a job on if it is still in one of `from`; otherwise does nothing and returns undefined (terminal states never
    * change). `work` runs inside the same transaction after the job row is
    * locked, e.g. to store a graph. Without `work` the conditional UPDATE itself
    * takes the row lock, so no SELECT ... FOR UPDATE precedes it.
@@ -84,7 +77,6 @@ export class JobLedger {
     patch: JobPatch,
     event: (job: Job) => EventDraft,
     work?: (tx: Db, job: Job) => Promise<void>,
-    guard?: JobGuard,
   ): Promise<Job | undefined> {
     const outcome = await this.database.transaction(async (tx) => {
       if (work) {
@@ -92,7 +84,7 @@ export class JobLedger {
         if (!current || !from.includes(current.status)) return undefined;
         await work(tx, current);
       }
-      const updated = await this.jobs.transition(taskId, [...from], patch, tx, guard);
+      const updated = await this.jobs.transition(taskId, [...from], patch, tx);
       if (!updated) return undefined;
       const logged = await this.events.append({ taskId, userId: updated.userId, ...event(updated) }, tx);
       return { updated, logged };
