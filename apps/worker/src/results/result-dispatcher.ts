@@ -38,8 +38,13 @@ export class ResultDispatcher {
     const byType = new Map<TaskType, Routed[]>();
     messages.forEach((message, index) => {
       const routed = this.route(message);
-      if ('kind' in routed) outcomes[index] = routed;
-      else byType.set(routed.taskType, [...(byType.get(routed.taskType) ?? []), { index, envelope: routed as EnvelopeOf<ResultTaskType> }]);
+      if ('kind' in routed) {
+        outcomes[index] = routed;
+        return;
+      }
+      const group = byType.get(routed.taskType) ?? [];
+      group.push({ index, envelope: routed as EnvelopeOf<ResultTaskType> });
+      byType.set(routed.taskType, group);
     });
     await Promise.all(
       [...byType].map(async ([taskType, routed]) => {
