@@ -66,9 +66,9 @@ export class JobLedger {
   }
 
   /**
-   * Moves a job on if it is still in one of `from`; otherwise does nothing and returns undefined (terminal states never
-   * change). `work` runs inside the same transaction after the job row is
-   * locked, e.g. to store a graph. Without `work` the conditional UPDATE itself
+   * Moves a job on if it is still in one of `from`; otherwise does nothing
+   * and returns undefined (terminal states never change). `work` runs inside
+   * the same transaction after the job row is locked, e.g. to store a graph. Without `work` the conditional UPDATE itself
    * takes the row lock, so no SELECT ... FOR UPDATE precedes it.
    */
   async advance(

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type Job, JobsRepository, type JobKind } from '@app/database';
 
+/** False for a missing or "unknown" task id: the AI echoes those when it could not read a request. */
+export function hasTaskId(taskId: string | null | undefined): taskId is string {
+  return Boolean(taskId) && taskId !== 'unknown';
+}
+
 export type Match = { readonly ok: true; readonly job: Job } | { readonly ok: false; readonly reason: string };
 
 /**
@@ -12,7 +17,7 @@ export class JobMatcher {
   constructor(private readonly jobs: JobsRepository) {}
 
   async match(taskId: string | null, userId: string, kind: JobKind): Promise<Match> {
-    if (!taskId || taskId === 'unknown') return { ok: false, reason: `no task id (${JSON.stringify(taskId)}): the AI could not read a request` };
+    if (!hasTaskId(taskId)) return { ok: false, reason: `no task id (${JSON.stringify(taskId)}): the AI could not read a request` };
     const job = await this.jobs.findById(taskId);
     if (!job) return { ok: false, reason: `no job ${taskId}` };
     if (job.userId !== userId) return { ok: false, reason: `owner mismatch for ${taskId}` };

@@ -5,7 +5,7 @@ import { TaskType } from '@app/queue-contracts';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { type Outcome, Outcomes } from '../consumer/outcome';
 import { deadlineAfter } from '../timeouts/job-deadline';
-import { JobMatcher } from './job-matcher';
+import { hasTaskId, JobMatcher } from './job-matcher';
 import { type EnvelopeOf, type ResultHandler } from './result-handler';
 
 type ProgressEnvelope = EnvelopeOf<TaskType.GRAPH_GENERATION_PROGRESS>;
@@ -38,7 +38,7 @@ export class ProgressHandler implements ResultHandler<TaskType.GRAPH_GENERATION_
    * progress, ignored).
    */
   async handleBatch(envelopes: readonly ProgressEnvelope[]): Promise<Outcome[]> {
-    const withTask = envelopes.flatMap((envelope, index) => (hasTaskId(envelope) ? [{ index, item: toItem(envelope) }] : []));
+    const withTask = envelopes.flatMap(({ taskId, payload }, index) => (hasTaskId(taskId) ? [{ index, item: toItem(taskId, payload) }] : []));
     const now = new Date();
     const applied = await this.ledger.advanceProgress(
       withTask.map(({ item }) => item),
@@ -55,11 +55,7 @@ export class ProgressHandler implements ResultHandler<TaskType.GRAPH_GENERATION_
   }
 }
 
-function hasTaskId(envelope: ProgressEnvelope): envelope is ProgressEnvelope & { taskId: string } {
-  return Boolean(envelope.taskId) && envelope.taskId !== 'unknown';
-}
-
-function toItem({ taskId, payload }: ProgressEnvelope & { taskId: string }): ProgressItem {
+function toItem(taskId: string, payload: ProgressEnvelope['payload']): ProgressItem {
   const progress = { stage: payload.currentStage, percent: payload.progressPercent, etaSeconds: payload.etaSeconds ?? null };
   return { taskId, userId: payload.userId, ...progress, payload: { taskId, status: 'RUNNING', ...progress } };
 }
