@@ -8,7 +8,7 @@ import { DEV_ONLY_JWT_SECRET, signDevToken } from '../scripts/dev-token.mjs';
 const jobs = Number(process.argv[2] ?? 10);
 const base = process.argv[3] ?? 'http://127.0.0.1:3000';
 const token = signDevToken(`bench-${Date.now()}`, process.env.JWT_SECRET ?? DEV_ONLY_JWT_SECRET);
-const body = readFileSync(new URL('../../shared/contract/files/conversations.json', import.meta.url));
+const body = readFileSync(new URL('../examples/chatgpt-export.json', import.meta.url));
 const auth = { Authorization: `Bearer ${token}` };
 
 const completed = new Map();

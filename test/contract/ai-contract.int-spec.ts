@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { GraphRepository, JobsRepository, SourcesRepository } from '@app/database';
 import { parseGraphResult } from '@app/queue-contracts';
 import { type ApiTestApp, bearer, bootApiTestApp, drainQueue } from '../../apps/api/test/api-test-app';
-import { CONTRACT_DIR, GOLDEN_FILLS, type GoldenEnvelope, listGolden, readGoldenEnvelope } from '../../libs/queue-contracts/test/golden-contract';
+import { FIXTURES_DIR, GOLDEN_FILLS, type GoldenEnvelope, listGolden, readGoldenEnvelope } from '../../libs/queue-contracts/test/golden-contract';
 
 const PYTHON = process.env.CONTRACT_PYTHON ?? 'python3';
 const VALIDATOR = path.join(__dirname, 'validate_envelopes.py');
@@ -241,8 +241,8 @@ describe('AI request contract (python pydantic models from CONTRACT.md)', () => 
 
   describe('the envelopes the real api sends', () => {
     const USER = 'contract-user';
-    const CONVERSATIONS = readFileSync(path.join(CONTRACT_DIR, 'files/conversations.json'));
-    const GRAPH_RESULT = JSON.parse(readFileSync(path.join(CONTRACT_DIR, 'files/graph-result.json'), 'utf8')) as {
+    const CONVERSATIONS = readFileSync(path.join(FIXTURES_DIR, 'files/conversations.json'));
+    const GRAPH_RESULT = JSON.parse(readFileSync(path.join(FIXTURES_DIR, 'files/graph-result.json'), 'utf8')) as {
       nodes: { id: number }[];
       metadata: { clusters: Record<string, { name: string; description: string; size: number; key_themes: string[] }> };
     };

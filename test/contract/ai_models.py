@@ -1,4 +1,4 @@
-"""The AI server's request models, written from /work/shared/CONTRACT.md.
+"""The AI server's request models, written from the AI team's queue contract (CONTRACT.md).
 
 These mirror what the Python AI server validates when it reads the request
 queue: default pydantic config (unknown fields are ignored), ``Optional``

@@ -2,13 +2,14 @@ import { JwtService } from '@nestjs/jwt';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { FIXTURES_DIR } from '../../libs/queue-contracts/test/golden-contract';
 import { createTestAwsResources, TEST_CREDENTIALS, TEST_REGION, type TestAwsResources } from '../support/test-aws';
-import { NodeProcess, REPO_ROOT } from '../support/node-process';
+import { NodeProcess } from '../support/node-process';
 import { createTestDatabase } from '../support/test-postgres';
 import { reachableRedisUrl } from '../support/test-redis';
 import { SseClient } from '../support/sse-client';
 
-const CONVERSATIONS = readFileSync(resolve(REPO_ROOT, '../shared/contract/files/conversations.json'));
+const CONVERSATIONS = readFileSync(resolve(FIXTURES_DIR, 'files/conversations.json'));
 const JWT_SECRET = 'e2e-secret-that-is-at-least-32-characters';
 const jwt = new JwtService({ secret: JWT_SECRET });
 
@@ -101,7 +102,7 @@ describe('graph job end to end', () => {
     const job = (await (await get('alice', `/v1/jobs/${accepted.taskId}`)).json()) as { status: string; progress: { percent: number } };
     expect(job).toMatchObject({ status: 'SUCCEEDED', progress: { percent: 100 } });
     const graph = (await (await get('alice', '/v1/graph')).json()) as { nodes: { origId: string }[]; edges: unknown[] };
-    expect(graph.nodes.map((node) => node.origId).sort()).toEqual(['6740a1f2-1c2d-8000-9e11-0a1b2c3d4e5f', '6740a2aa-77e0-8000-b3c4-5d6e7f809102']);
+    expect(graph.nodes.map((node) => node.origId).sort()).toEqual(['67a4e0b1-6c3d-800b-8f2e-1d9a5b7c3e01', '67a4e7c9-2f80-800b-a4d1-8b3c6e2f9a52']);
     expect(await aws.listKeys(`graph-generation/${accepted.taskId}/`)).toEqual([`graph-generation/${accepted.taskId}/input.json`]);
 
     expect(strangerStream.frames).toEqual([]);

@@ -67,7 +67,7 @@ describe('AI simulator on the emulator', () => {
     expect(result.payload).toMatchObject({ status: 'COMPLETED', summaryIncluded: true, error: null, resultS3Key: `graph-results/${taskId}/graph_final.json` });
     const graph = parseGraphResult(await resources.getJson(result.payload.resultS3Key ?? ''));
     if (!graph.ok) throw new Error(graph.problems.join('; '));
-    expect(graph.graph.nodes.map((node) => node.origId)).toEqual(['6740a1f2-1c2d-8000-9e11-0a1b2c3d4e5f', '6740a2aa-77e0-8000-b3c4-5d6e7f809102']);
+    expect(graph.graph.nodes.map((node) => node.origId)).toEqual(['67a4e0b1-6c3d-800b-8f2e-1d9a5b7c3e01', '67a4e7c9-2f80-800b-a4d1-8b3c6e2f9a52']);
     expect(parseSummaryResult(await resources.getJson(result.payload.summaryS3Key ?? '')).ok).toBe(true);
     await expect(resources.getJson(result.payload.featuresS3Key ?? '')).resolves.toMatchObject({ nodes: expect.any(Array) as unknown });
     expect(await resources.requestsLeft()).toBe(0);

@@ -70,9 +70,9 @@ describe('buildGraph', () => {
 
   it('takes keywords from the title and timestamps from create_time', () => {
     const [first, second] = buildGraph(sources(contractJson('files/conversations.json')), OPTIONS).nodes;
-    expect(first.top_keywords).toEqual(['scatter', 'plots', 'd3']);
-    expect(first.timestamp).toBe('2024-11-22T04:33:20');
-    expect(first.num_sections).toBe(5);
-    expect(second.top_keywords).toEqual(['김치찌개', '레시피']);
+    expect(first.top_keywords).toEqual(['tomato', 'seedlings', 'getting']);
+    expect(first.timestamp).toBe('2024-12-02T07:14:05');
+    expect(first.num_sections).toBe(6);
+    expect(second.top_keywords).toEqual(['된장찌개', '레시피']);
   });
 });

@@ -42,8 +42,8 @@ describe(RequestRouter.name, () => {
       await router.handle(golden('requests/add-node.json'), signal);
       await router.handle(golden('requests/graph-summary.json'), signal);
       expect(graphGeneration.handle).toHaveBeenCalledWith(
-        'task_user-1_01JDQ2K7M3Z8X4V6B1N9C5T0RE',
-        expect.objectContaining({ userId: 'user-1', s3Key: 'graph-generation/task_user-1_01JDQ2K7M3Z8X4V6B1N9C5T0RE/', includeSummary: true }),
+        'task_user-1_01JFB3M8Q2W7X5Z9C4V6N1R0TA',
+        expect.objectContaining({ userId: 'user-1', s3Key: 'graph-generation/task_user-1_01JFB3M8Q2W7X5Z9C4V6N1R0TA/', includeSummary: true }),
         signal,
       );
       expect(addNode.handle).toHaveBeenCalledWith(expect.stringMatching(/^task_add_node_/), expect.objectContaining({ inputType: 'batch' }), signal);

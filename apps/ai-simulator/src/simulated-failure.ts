@@ -4,7 +4,8 @@
  * partial failure: the graph is COMPLETED, the summary is missing.
  */
 export const SIMULATED_FAILURES = {
-  LLM_AUTH_FAILED: "Error code: 401 - {'error': {'message': 'Incorrect API key provided', 'type': 'invalid_request_error'}}",
+  LLM_AUTH_FAILED:
+    "Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-proj-****Xq2a.', 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}",
   LLM_RATE_LIMITED:
     "Error code: 429 - {'error': {'message': 'Rate limit reached for gpt-4o-mini in organization org-sim on requests per min (RPM): Limit 500, Used 500, Requested 1.', 'type': 'requests', 'code': 'rate_limit_exceeded'}}",
   SUMMARY_FAILED: 'summary generation failed: upstream model timeout',

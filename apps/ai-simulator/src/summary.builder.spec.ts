@@ -15,7 +15,7 @@ describe('buildSummary', () => {
     const golden = contractJson('files/summary.json') as Record<string, Record<string, unknown>>;
     expect(Object.keys(summary).sort()).toEqual(Object.keys(golden).sort());
     expect(Object.keys(summary.overview).sort()).toEqual(Object.keys(golden.overview).sort());
-    expect(summary.overview).toMatchObject({ total_source_nodes: 3, total_conversations: 2, total_notes: 1, time_span: '2024-11-22 to 2024-11-23' });
+    expect(summary.overview).toMatchObject({ total_source_nodes: 3, total_conversations: 2, total_notes: 1, time_span: '2024-12-02 to 2024-12-03' });
     expect(summary.clusters.map((cluster) => [cluster.cluster_id, cluster.size])).toEqual([['cluster_1', 2], ['cluster_2', 1]]);
   });
 

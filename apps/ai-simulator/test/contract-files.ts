@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-
-/** The golden messages and files of ../shared/contract (beside the repository). */
-const CONTRACT_DIR = resolve(__dirname, '../../../../shared/contract');
+import { FIXTURES_DIR } from '../../../libs/queue-contracts/test/golden-contract';
 
 export function contractText(relativePath: string): string {
-  return readFileSync(resolve(CONTRACT_DIR, relativePath), 'utf8');
+  return readFileSync(resolve(FIXTURES_DIR, relativePath), 'utf8');
 }
 
 export function contractJson(relativePath: string): unknown {

@@ -8,9 +8,9 @@ import { parseEnvelope } from './parse-envelope';
 import { TaskType } from './task-type.enum';
 
 const { userId, payloadBucket: bucket } = GOLDEN_FILLS;
-const graphTaskId = `task_${userId}_01JDQ2K7M3Z8X4V6B1N9C5T0RE`;
-const addNodeTaskId = `task_add_node_${userId}_01JDQ2PB5G0W7E2R9S4D8F6H1K`;
-const summaryTaskId = `summary_${userId}_01JDQ2RZ8Y3M6A0P4Q7T2V5X9B`;
+const graphTaskId = `task_${userId}_01JFB3M8Q2W7X5Z9C4V6N1R0TA`;
+const addNodeTaskId = `task_add_node_${userId}_01JFB3P4D7H2K8M5S9T3W6Y1ZE`;
+const summaryTaskId = `summary_${userId}_01JFB3S9G5J1N4Q8V2X6Z3B7CF`;
 const now = new Date('2026-11-22T06:00:00.000Z');
 
 /** What a caller writes: no inputType, no cluster bounds; defaults fill them in. */

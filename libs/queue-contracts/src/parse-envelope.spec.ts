@@ -31,8 +31,8 @@ interface GoldenExpectation {
   taskType: TaskType;
   payloadClass: new () => object;
   payload: Record<string, unknown>;
-  taskId: string;
-  timestamp: string;
+  taskId: string | null;
+  timestamp: string | null;
 }
 
 const resultFields = { resultS3Key: null, featuresS3Key: null, summaryS3Key: null, summaryIncluded: false, error: null, errorCode: null, chatId: null };
@@ -43,14 +43,33 @@ const GOLDEN_RESULTS: Record<string, GoldenExpectation> = {
     payloadClass: AddNodeResultPayload,
     payload: { userId, status: 'COMPLETED', resultS3Key: `add-node-results/${taskId}/result.json`, error: null },
     taskId,
-    timestamp: '2026-11-22T06:11:30.250Z',
+    timestamp: '2026-12-01T09:13:52.400Z',
+  },
+  'add-node-failed.json': {
+    taskType: TaskType.ADD_NODE_RESULT,
+    payloadClass: AddNodeResultPayload,
+    payload: {
+      userId,
+      status: 'FAILED',
+      resultS3Key: null,
+      error: 'Failed to download add-node/batch.json: An error occurred (NoSuchKey) when calling the GetObject operation',
+    },
+    taskId,
+    timestamp: '2026-12-01T09:12:31.950Z',
+  },
+  'graph-generation-completed-legacy-key.json': {
+    taskType: TaskType.GRAPH_GENERATION_RESULT,
+    payloadClass: GraphGenerationResultPayload,
+    payload: { ...resultFields, userId, status: 'COMPLETED', resultS3Key: `graphs/${userId}/${taskId}/output.json` },
+    taskId,
+    timestamp: null,
   },
   'graph-generation-completed-without-key.json': {
     taskType: TaskType.GRAPH_GENERATION_RESULT,
     payloadClass: GraphGenerationResultPayload,
     payload: { ...resultFields, userId, status: 'COMPLETED' },
     taskId,
-    timestamp: '2026-11-22T06:03:10.000Z',
+    timestamp: '2026-12-01T09:03:41.000Z',
   },
   'graph-generation-completed.json': {
     taskType: TaskType.GRAPH_GENERATION_RESULT,
@@ -65,7 +84,14 @@ const GOLDEN_RESULTS: Record<string, GoldenExpectation> = {
       summaryIncluded: true,
     },
     taskId,
-    timestamp: '2026-11-22T06:03:10.004Z',
+    timestamp: '2026-12-01T09:03:41.827Z',
+  },
+  'graph-generation-failed-without-code.json': {
+    taskType: TaskType.GRAPH_GENERATION_RESULT,
+    payloadClass: GraphGenerationResultPayload,
+    payload: { ...resultFields, userId, status: 'FAILED', error: "KeyError: 'mapping'" },
+    taskId,
+    timestamp: '2026-12-01T09:00:01.002Z',
   },
   'graph-generation-failed.json': {
     taskType: TaskType.GRAPH_GENERATION_RESULT,
@@ -74,11 +100,12 @@ const GOLDEN_RESULTS: Record<string, GoldenExpectation> = {
       ...resultFields,
       userId,
       status: 'FAILED',
-      error: "Error code: 401 - {'error': {'message': 'Incorrect API key provided', 'type': 'invalid_request_error'}}",
+      error:
+        "Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-proj-****Xq2a.', 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}",
       errorCode: 'LLM_AUTH_FAILED',
     },
     taskId,
-    timestamp: '2026-11-22T06:00:02.000Z',
+    timestamp: '2026-12-01T09:00:03.118Z',
   },
   'graph-generation-partial.json': {
     taskType: TaskType.GRAPH_GENERATION_RESULT,
@@ -88,31 +115,65 @@ const GOLDEN_RESULTS: Record<string, GoldenExpectation> = {
       userId,
       status: 'COMPLETED',
       resultS3Key: `graph-results/${taskId}/graph_final.json`,
-      error: 'summary generation failed: upstream model timeout',
+      error: 'summary generation failed: Request timed out.',
     },
     taskId,
-    timestamp: '2026-11-22T06:03:10.004Z',
+    timestamp: '2026-12-01T09:03:41.827Z',
+  },
+  'graph-generation-progress-with-eta.json': {
+    taskType: TaskType.GRAPH_GENERATION_PROGRESS,
+    payloadClass: GraphGenerationProgressPayload,
+    payload: { userId, currentStage: '[1단계] 임베딩 생성 중', progressPercent: 100, etaSeconds: 95 },
+    taskId,
+    timestamp: '2026-12-01T09:00:58.000Z',
   },
   'graph-generation-progress.json': {
     taskType: TaskType.GRAPH_GENERATION_PROGRESS,
     payloadClass: GraphGenerationProgressPayload,
-    payload: { userId, currentStage: '[1단계] 임베딩 생성 중', progressPercent: 33, etaSeconds: null },
+    payload: { userId, currentStage: '[2단계] 클러스터링 중', progressPercent: 40, etaSeconds: null },
     taskId,
-    timestamp: '2026-11-22T06:00:04.512Z',
+    timestamp: '2026-12-01T09:01:12.604Z',
   },
   'graph-summary-completed.json': {
     taskType: TaskType.GRAPH_SUMMARY_RESULT,
     payloadClass: GraphSummaryResultPayload,
     payload: { userId, status: 'COMPLETED', summaryS3Key: `graph-summary/${taskId}/summary.json`, chatId: null, error: null, errorCode: null },
     taskId,
-    timestamp: '2026-11-22T06:21:00.000Z',
+    timestamp: '2026-12-01T09:26:07.075Z',
+  },
+  'graph-summary-failed.json': {
+    taskType: TaskType.GRAPH_SUMMARY_RESULT,
+    payloadClass: GraphSummaryResultPayload,
+    payload: {
+      userId,
+      status: 'FAILED',
+      summaryS3Key: null,
+      chatId: null,
+      error:
+        "Error code: 429 - {'error': {'message': 'Rate limit reached for gpt-4o-mini on tokens per min (TPM): Limit 200000, Used 199811, Requested 2410.', 'type': 'tokens', 'code': 'rate_limit_exceeded'}}",
+      errorCode: 'LLM_RATE_LIMITED',
+    },
+    taskId,
+    timestamp: '2026-12-01T09:25:09.514Z',
   },
   'unparseable-request-echo.json': {
     taskType: TaskType.GRAPH_GENERATION_RESULT,
     payloadClass: GraphGenerationResultPayload,
-    payload: { ...resultFields, userId: '', status: 'FAILED', error: '1 validation error for SqsEnvelope\ntaskType\n  Field required' },
+    payload: {
+      ...resultFields,
+      userId: '',
+      status: 'FAILED',
+      error: "1 validation error for SqsEnvelope\ntaskType\n  Field required",
+    },
     taskId: 'unknown',
-    timestamp: '2026-11-22T06:00:00.500Z',
+    timestamp: '2026-12-01T09:00:00.731Z',
+  },
+  'unparseable-request-without-task-id.json': {
+    taskType: TaskType.GRAPH_GENERATION_RESULT,
+    payloadClass: GraphGenerationResultPayload,
+    payload: { ...resultFields, userId: '', status: 'FAILED', error: 'Expecting value: line 1 column 1 (char 0)' },
+    taskId: null,
+    timestamp: null,
   },
 };
 
@@ -126,7 +187,7 @@ describe(parseEnvelope.name, () => {
       const envelope = expectOk(parseEnvelope(readGoldenText(`results/${file}`)));
       expect(envelope.taskType).toBe(expected.taskType);
       expect(envelope.taskId).toBe(expected.taskId);
-      expect(envelope.timestamp?.toISOString()).toBe(expected.timestamp);
+      expect(envelope.timestamp?.toISOString() ?? null).toBe(expected.timestamp);
       expect(envelope.payload).toBeInstanceOf(expected.payloadClass);
       expect({ ...envelope.payload }).toStrictEqual(expected.payload);
     });
@@ -134,7 +195,7 @@ describe(parseEnvelope.name, () => {
     it('narrows the payload type by taskType', () => {
       const envelope = expectOk(parseEnvelope(readGoldenText('results/graph-generation-progress.json')));
       const percent = envelope.taskType === TaskType.GRAPH_GENERATION_PROGRESS ? envelope.payload.progressPercent : -1;
-      expect(percent).toBe(33);
+      expect(percent).toBe(40);
     });
 
     it('accepts an already-parsed object as well as JSON text', () => {
@@ -189,6 +250,12 @@ describe(parseEnvelope.name, () => {
   });
 
   describe('unknown fields', () => {
+    it('strips the unknown payload field of progress-with-eta.json', () => {
+      const envelope = expectOk(parseEnvelope(readGoldenText('results/graph-generation-progress-with-eta.json')));
+      expect(readGoldenEnvelope('results/graph-generation-progress-with-eta.json').payload).toHaveProperty('stageIndex', 1);
+      expect(envelope.payload).not.toHaveProperty('stageIndex');
+    });
+
     it('strips unknown envelope and payload fields instead of rejecting them', () => {
       const golden = readGoldenEnvelope('results/graph-generation-progress.json');
       const raw = JSON.stringify({ ...golden, traceId: 't-1', payload: { ...golden.payload, stageIndex: 1, internalServiceToken: 'x' } });

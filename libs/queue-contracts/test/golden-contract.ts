@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** The shared contract folder: /work/shared/contract beside the repo (same relative layout in CI). */
-export const CONTRACT_DIR = path.resolve(__dirname, '../../../../shared/contract');
+/** The golden messages and files of the queue contract (fixtures/README.md). */
+export const FIXTURES_DIR = path.resolve(__dirname, 'fixtures');
 
 export const GOLDEN_FILLS = {
-  taskId: 'task_user-0042_01JDQ2K7M3Z8X4V6B1N9C5T0RE',
+  taskId: 'task_user-0042_01JFB3M8Q2W7X5Z9C4V6N1R0TA',
   userId: 'user-0042',
   payloadBucket: 'graphnode-payloads-test',
 } as const;
@@ -14,7 +14,7 @@ export type GoldenFills = Record<keyof typeof GOLDEN_FILLS, string>;
 
 /** Golden text with `<taskId>`, `<userId>`, `<payloadBucket>` filled; fails loudly if any placeholder is left. */
 export function readGoldenText(relative: string, fills: GoldenFills = GOLDEN_FILLS): string {
-  const text = readFileSync(path.join(CONTRACT_DIR, relative), 'utf8').replace(
+  const text = readFileSync(path.join(FIXTURES_DIR, relative), 'utf8').replace(
     /<(taskId|userId|payloadBucket)>/g,
     (_, name: keyof GoldenFills) => fills[name],
   );
@@ -41,7 +41,7 @@ export interface GoldenEnvelope {
 }
 
 export function listGolden(folder: 'requests' | 'results' | 'files'): string[] {
-  return readdirSync(path.join(CONTRACT_DIR, folder))
+  return readdirSync(path.join(FIXTURES_DIR, folder))
     .filter((name) => name.endsWith('.json'))
     .sort();
 }

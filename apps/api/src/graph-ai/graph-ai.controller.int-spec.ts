@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { JobEventsRepository, JobsRepository } from '@app/database';
 import { createTestAwsResources, type TestAwsResources } from '../../../../test/support/test-aws';
-import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope, GOLDEN_FILLS } from '../../../../libs/queue-contracts/test/golden-contract';
+import { FIXTURES_DIR, type GoldenEnvelope, readGoldenEnvelope, GOLDEN_FILLS } from '../../../../libs/queue-contracts/test/golden-contract';
 import { type ApiTestApp, bearer, bootApiTestApp, drainQueue, readProblem } from '../../test/api-test-app';
 import { GENERATE_JSON_PATH, GraphAiController } from './graph-ai.controller';
 
-const CONVERSATIONS = readFileSync(path.join(CONTRACT_DIR, 'files/conversations.json'));
+const CONVERSATIONS = readFileSync(path.join(FIXTURES_DIR, 'files/conversations.json'));
 
 interface Accepted {
   message: string;
@@ -72,7 +72,8 @@ describe(GraphAiController.name, () => {
     });
 
     it('keeps the body byte for byte, also when it is not pretty JSON and contains non-ASCII text', async () => {
-      const body = Buffer.from(JSON.stringify(JSON.parse(CONVERSATIONS.toString('utf8'))).replace('Scatter plots', 'Diagramme \u00e0 points \u{1F4C8}'), 'utf8');
+      const body = Buffer.from(JSON.stringify(JSON.parse(CONVERSATIONS.toString('utf8'))).replace('Tomato seedlings', 'Semis de tomates \u{1F345}'), 'utf8');
+      expect(body.toString('utf8')).toContain('Semis de tomates \u{1F345}');
       const response = await post(api.base, 'carol', body);
       expect(response.status).toBe(202);
       const { taskId } = (await response.json()) as Accepted;

@@ -4,11 +4,11 @@ import { parseEnvelope, parseGraphResult, TaskType } from '@app/queue-contracts'
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ApiTestApp, bearer, bootApiTestApp, drainQueue, readProblem } from '../../test/api-test-app';
+import { FIXTURES_DIR } from '../../../../libs/queue-contracts/test/golden-contract';
 import { GraphAiController } from './graph-ai.controller';
 
-const CONTRACT = resolve(__dirname, '../../../../../shared/contract');
-const CONVERSATIONS = readFileSync(resolve(CONTRACT, 'files/conversations.json'));
-const GRAPH_FILE = JSON.parse(readFileSync(resolve(CONTRACT, 'files/graph-result.json'), 'utf8')) as unknown;
+const CONVERSATIONS = readFileSync(resolve(FIXTURES_DIR, 'files/conversations.json'));
+const GRAPH_FILE = JSON.parse(readFileSync(resolve(FIXTURES_DIR, 'files/graph-result.json'), 'utf8')) as unknown;
 
 describe(GraphAiController.name, () => {
   let api: ApiTestApp;
@@ -65,7 +65,7 @@ describe(GraphAiController.name, () => {
       const [envelope] = await envelopesOnQueue();
       expect(envelope.taskType).toBe(TaskType.GRAPH_GENERATION_REQUEST);
       expect(envelope.payload).toMatchObject({ userId, s3Key: `graph-generation/${taskId}/`, includeSummary: false });
-      const input = JSON.parse(readFileSync(resolve(CONTRACT, 'files/conversations.json'), 'utf8')) as unknown[];
+      const input = JSON.parse(readFileSync(resolve(FIXTURES_DIR, 'files/conversations.json'), 'utf8')) as unknown[];
       expect(await object(`graph-generation/${taskId}/input.json`)).toEqual(input);
       expect(await object(`graph-generation/${taskId}/notes.json`)).toEqual({
         source_nodes: [{ id: 'note-1', title: 'Garden', sections: [{ id: 'note-1-0', content: 'Tomatoes need sun' }], source_type: 'markdown' }],
@@ -117,8 +117,8 @@ describe(GraphAiController.name, () => {
       const batch = await object(`add-node/${taskId}/batch.json`);
       expect(batch.userId).toBe(userId);
       expect(batch.existingClusters).toEqual([
-        { id: 'cluster_1', name: 'Data Visualization', description: 'Charts and plotting in the browser', size: 2, themes: ['d3', 'charts'] },
-        { id: 'cluster_2', name: 'Cooking', description: 'Korean recipes', size: 1, themes: ['recipes'] },
+        { id: 'cluster_1', name: 'Gardening', description: 'Growing vegetables at home', size: 2, themes: ['seedlings', 'balcony'] },
+        { id: 'cluster_2', name: 'Cooking', description: 'Korean home cooking', size: 1, themes: ['stews'] },
       ]);
       expect(batch.conversations).toHaveLength(2);
       expect(batch.notes).toEqual([{ noteId: 'note-1', title: 'Garden', content: 'Tomatoes need sun' }]);
@@ -137,7 +137,7 @@ describe(GraphAiController.name, () => {
       const [envelope] = await envelopesOnQueue();
       expect(envelope).toMatchObject({ taskType: TaskType.GRAPH_SUMMARY_REQUEST, payload: { graphS3Key: `graph-summary/${taskId}/graph.json` } });
       const reparsed = parseGraphResult(await object(`graph-summary/${taskId}/graph.json`));
-      expect(reparsed.ok && reparsed.graph.nodes.map((node) => node.origId)).toEqual(['6740a1f2-1c2d-8000-9e11-0a1b2c3d4e5f', '6740a2aa-77e0-8000-b3c4-5d6e7f809102', 'note-7f3a']);
+      expect(reparsed.ok && reparsed.graph.nodes.map((node) => node.origId)).toEqual(['67a4e0b1-6c3d-800b-8f2e-1d9a5b7c3e01', '67a4e7c9-2f80-800b-a4d1-8b3c6e2f9a52', 'note-4b7e']);
       const summary = await fetch(`${api.base}/v1/graph/summary`, { headers: bearer(userId) });
       expect((await readProblem(summary)).code).toBe('SUMMARY_NOT_FOUND');
     });
@@ -153,7 +153,7 @@ describe(GraphAiController.name, () => {
       await importSources(userId);
       await importSources(userId);
       const listed = (await (await fetch(`${api.base}/v1/sources`, { headers: bearer(userId) })).json()) as { sources: { id: string; inGraph: boolean }[] };
-      expect(listed.sources.map((source) => source.id).sort()).toEqual(['6740a1f2-1c2d-8000-9e11-0a1b2c3d4e5f', '6740a2aa-77e0-8000-b3c4-5d6e7f809102', 'note-1']);
+      expect(listed.sources.map((source) => source.id).sort()).toEqual(['67a4e0b1-6c3d-800b-8f2e-1d9a5b7c3e01', '67a4e7c9-2f80-800b-a4d1-8b3c6e2f9a52', 'note-1']);
       expect(listed.sources.every((source) => !source.inGraph)).toBe(true);
     });
   });

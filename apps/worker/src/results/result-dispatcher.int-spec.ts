@@ -15,18 +15,19 @@ import {
 } from '@app/database';
 import { type TestAwsResources } from '../../../../test/support/test-aws';
 import { TEST_DRIVERS } from '../../../../libs/database/test/test-database';
-import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope, readGoldenJson, readGoldenText } from '../../../../libs/queue-contracts/test/golden-contract';
+import { FIXTURES_DIR, type GoldenEnvelope, readGoldenEnvelope, readGoldenJson, readGoldenText } from '../../../../libs/queue-contracts/test/golden-contract';
 import { type Outcome } from '../consumer/outcome';
 import { ResultDispatcher } from './result-dispatcher';
 import { bootResultHandling, type ResultHandlingTestContext } from '../../test/result-handling-test-module';
 
 const USER = 'u1';
-const GRAPH_RESULT = readFileSync(path.join(CONTRACT_DIR, 'files/graph-result.json'), 'utf8');
-const SUMMARY = readFileSync(path.join(CONTRACT_DIR, 'files/summary.json'), 'utf8');
+const GRAPH_RESULT = readFileSync(path.join(FIXTURES_DIR, 'files/graph-result.json'), 'utf8');
+const GRAPH_RESULT_LEGACY = readFileSync(path.join(FIXTURES_DIR, 'files/graph-result-legacy.json'), 'utf8');
+const SUMMARY = readFileSync(path.join(FIXTURES_DIR, 'files/summary.json'), 'utf8');
 /** Sources the golden add-node result answers for. */
 const ADD_NODE_SOURCES = [
-  { kind: 'conversation', id: '6740b900-0000-8000-aaaa-000000000001' },
-  { kind: 'note', id: 'note-91c2' },
+  { kind: 'conversation', id: '67a5f3d2-1e4b-800b-9a7c-4d2e8f6b1c03' },
+  { kind: 'note', id: 'note-9d03' },
 ] as const;
 
 describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
@@ -132,11 +133,11 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
       expect(await dispatch(golden('graph-generation-progress', taskId))).toEqual({ kind: 'done', note: undefined });
 
       const row = await job(taskId);
-      expect(row).toMatchObject({ status: 'RUNNING', progressStage: '[1단계] 임베딩 생성 중', progressPercent: 33, etaSeconds: null });
+      expect(row).toMatchObject({ status: 'RUNNING', progressStage: '[2단계] 클러스터링 중', progressPercent: 40, etaSeconds: null });
       expect(row.startedAt).toBeInstanceOf(Date);
       const logged = await events.listForJob(taskId);
       expect(logged.map((event) => event.type)).toEqual(['GRAPH_GENERATION_PROGRESS_UPDATED']);
-      expect(logged[0]?.payload).toMatchObject({ taskId, status: 'RUNNING', stage: '[1단계] 임베딩 생성 중', percent: 33 });
+      expect(logged[0]?.payload).toMatchObject({ taskId, status: 'RUNNING', stage: '[2단계] 클러스터링 중', percent: 40 });
     });
 
     it('graph-generation-completed stores the graph and succeeds the job', async () => {
@@ -171,7 +172,7 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
 
       expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
 
-      expect(await job(taskId)).toMatchObject({ status: 'SUCCEEDED', warning: 'summary generation failed: upstream model timeout', errorCode: null });
+      expect(await job(taskId)).toMatchObject({ status: 'SUCCEEDED', warning: 'summary generation failed: Request timed out.', errorCode: null });
       const logged = await events.listForJob(taskId);
       expect(logged[0]?.payload).toMatchObject({ partialFailure: true });
     });
@@ -202,6 +203,54 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
       expect(JSON.stringify(logged[0]?.payload)).not.toContain('Incorrect API key');
     });
 
+    it('graph-generation-progress-with-eta records the ETA and ignores the unknown field', async () => {
+      const { taskId } = await openJob();
+
+      expect(await dispatch(golden('graph-generation-progress-with-eta', taskId))).toEqual({ kind: 'done', note: undefined });
+
+      expect(await job(taskId)).toMatchObject({ status: 'RUNNING', progressStage: '[1단계] 임베딩 생성 중', progressPercent: 100, etaSeconds: 95 });
+    });
+
+    it('graph-generation-completed-legacy-key (an older AI version: graphs/{userId}/{taskId}/output.json, no timestamp) stores the graph', async () => {
+      const userId = `user-${randomUUID()}`;
+      const { taskId } = await openJob(userId);
+      const envelope = golden('graph-generation-completed-legacy-key', taskId, userId);
+      await putResult(envelope);
+
+      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+
+      expect(await job(taskId)).toMatchObject({ status: 'SUCCEEDED', resultKey: `graphs/${userId}/${taskId}/output.json` });
+      expect((await graphs.get(userId))?.nodes).toHaveLength(3);
+    });
+
+    it('graph-generation-failed-without-code fails the job with AI_FAILED', async () => {
+      const { taskId } = await openJob();
+
+      expect(await dispatch(golden('graph-generation-failed-without-code', taskId))).toEqual({ kind: 'done', note: undefined });
+
+      expect(await job(taskId)).toMatchObject({ status: 'FAILED', errorCode: 'AI_FAILED', errorDetail: "KeyError: 'mapping'" });
+      expect(await eventTypes(taskId)).toEqual(['GRAPH_GENERATION_FAILED']);
+    });
+
+    it('graph-summary-failed fails the job with the AI error code and stores no summary of its own', async () => {
+      const userId = await userWithGraph();
+      const created = await openJob(userId, 'GRAPH_SUMMARY', { options: { graphVersion: 1 } });
+
+      expect(await dispatch(golden('graph-summary-failed', created.taskId, userId))).toEqual({ kind: 'done', note: undefined });
+
+      expect(await job(created.taskId)).toMatchObject({ status: 'FAILED', errorCode: 'LLM_RATE_LIMITED', errorDetail: expect.stringContaining('Rate limit') as unknown });
+      expect((await graphs.getSummary(userId))?.taskId).not.toBe(created.taskId);
+    });
+
+    it('unparseable-request-without-task-id is dead-lettered and changes no job', async () => {
+      const bystander = await openJob();
+      const body = readGoldenText('results/unparseable-request-without-task-id.json', { taskId: 'unused', userId: USER, payloadBucket: aws.bucket });
+
+      expect((await dispatch(body)).kind).toBe('dead-letter');
+
+      expect(await job(bystander.taskId)).toEqual(bystander);
+    });
+
     it('unparseable-request-echo is dead-lettered and changes no job', async () => {
       const bystander = await openJob();
       const body = readGoldenText('results/unparseable-request-echo.json', { taskId: 'unused', userId: USER, payloadBucket: aws.bucket });
@@ -229,20 +278,20 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
       const graph = await graphs.get(userId);
       expect(graph?.version).toBe(2);
       expect(graph?.nodes.map((node) => [node.id, node.origId, node.clusterId])).toEqual([
-        [0, '6740a1f2-1c2d-8000-9e11-0a1b2c3d4e5f', 'cluster_1'],
-        [1, '6740a2aa-77e0-8000-b3c4-5d6e7f809102', 'cluster_2'],
-        [2, 'note-7f3a', 'cluster_1'],
-        [3, '6740b900-0000-8000-aaaa-000000000001', 'cluster_1'],
-        [4, 'note-91c2', 'cluster_3'],
+        [0, '67a4e0b1-6c3d-800b-8f2e-1d9a5b7c3e01', 'cluster_1'],
+        [1, '67a4e7c9-2f80-800b-a4d1-8b3c6e2f9a52', 'cluster_2'],
+        [2, 'note-4b7e', 'cluster_1'],
+        [3, '67a5f3d2-1e4b-800b-9a7c-4d2e8f6b1c03', 'cluster_1'],
+        [4, 'note-9d03', 'cluster_3'],
       ]);
-      expect(graph?.nodes[3]).toMatchObject({ numSections: 6, timestamp: '2024-11-24T10:00:00.000Z', sourceType: 'chat' });
+      expect(graph?.nodes[3]).toMatchObject({ numSections: 4, timestamp: '2024-12-05T18:30:00.000Z', sourceType: 'chat' });
       expect(graph?.nodes[4]).toMatchObject({ numSections: 1, sourceType: 'markdown' });
-      expect(graph?.edges).toContainEqual({ source: 3, target: 0, weight: 0.66, type: 'semantic', isIntraCluster: true, confidence: null });
+      expect(graph?.edges).toContainEqual({ source: 3, target: 0, weight: 0.71, type: 'semantic', isIntraCluster: true, confidence: null });
       expect(graph?.edges).toHaveLength(3);
       expect(graph?.clusters).toEqual([
-        { id: 'cluster_1', name: 'Data Visualization', description: 'Charts and plotting in the browser', size: 3, keyThemes: ['d3', 'charts'] },
-        { id: 'cluster_2', name: 'Cooking', description: 'Korean recipes', size: 1, keyThemes: ['recipes'] },
-        { id: 'cluster_3', name: 'Gardening', description: '', size: 1, keyThemes: ['plants'] },
+        { id: 'cluster_1', name: 'Gardening', description: 'Growing vegetables at home', size: 3, keyThemes: ['seedlings', 'balcony'] },
+        { id: 'cluster_2', name: 'Cooking', description: 'Korean home cooking', size: 1, keyThemes: ['stews'] },
+        { id: 'cluster_3', name: 'Running', description: '', size: 1, keyThemes: ['training plans'] },
       ]);
       expect(await sourceVersions(userId)).toEqual({ [ADD_NODE_SOURCES[0].id]: 2, [ADD_NODE_SOURCES[1].id]: 2, 'imported-later': null });
       const logged = await events.listForJob(created.taskId);
@@ -309,13 +358,13 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
 
     it('fails with AI_FAILED when the AI reports a failure', async () => {
       const userId = await userWithGraph();
-      const { job: created, envelope } = await addNodeJob(userId);
-      envelope.payload = { userId, status: 'FAILED', resultS3Key: null, error: 'openai.APIError: rate limited' };
+      const { job: created } = await addNodeJob(userId);
 
-      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
+      expect(await dispatch(golden('add-node-failed', created.taskId, userId))).toEqual({ kind: 'done', note: undefined });
 
-      expect(await job(created.taskId)).toMatchObject({ status: 'FAILED', errorCode: 'AI_FAILED', errorDetail: 'openai.APIError: rate limited' });
+      expect(await job(created.taskId)).toMatchObject({ status: 'FAILED', errorCode: 'AI_FAILED', errorDetail: expect.stringContaining('NoSuchKey') as unknown });
       expect((await graphs.get(userId))?.version).toBe(1);
+      expect(await eventTypes(created.taskId)).toEqual(['ADD_CONVERSATION_FAILED']);
     });
 
     it('fails with GRAPH_REGENERATED, merging nothing, when the graph was regenerated after the request', async () => {
@@ -467,25 +516,18 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
       expect((await job(newer.taskId)).warning).toBeNull();
     });
 
-    it('accepts a graph file of an older AI version (num_messages, create_time)', async () => {
+    it('accepts a graph file of an older AI version (graph-result-legacy.json: num_messages, create_time/update_time)', async () => {
       const userId = `user-${randomUUID()}`;
       const { taskId } = await openJob(userId);
-      const drifted = JSON.parse(GRAPH_RESULT) as { nodes: Record<string, unknown>[] };
-      for (const node of drifted.nodes) {
-        node.num_messages = node.num_sections;
-        delete node.num_sections;
-        delete node.timestamp;
-        node.create_time = 1732249200;
-      }
       const envelope = golden('graph-generation-partial', taskId, userId);
-      await putResult(envelope, JSON.stringify(drifted));
+      await putResult(envelope, GRAPH_RESULT_LEGACY);
 
       expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined });
 
       expect((await job(taskId)).status).toBe('SUCCEEDED');
       const graph = await graphs.get(userId);
-      expect(graph?.nodes.map((node) => node.numSections)).toEqual([4, 1, 1]);
-      expect(graph?.nodes[0]?.timestamp).toBe('2024-11-22T04:20:00.000Z');
+      expect(graph?.nodes.map((node) => node.numSections)).toEqual([5, 1, 2]);
+      expect(graph?.nodes.map((node) => node.timestamp)).toEqual(['2024-12-02T07:14:05.000Z', null, '2024-12-03T20:00:00.000Z']);
     });
   });
 

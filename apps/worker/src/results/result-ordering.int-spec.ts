@@ -6,7 +6,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GraphRepository, type Job, JobEventsRepository, type JobKind, JobsRepository, type NewJob, type StoredGraph } from '@app/database';
 import { type TestAwsResources } from '../../../../test/support/test-aws';
 import { TEST_DRIVERS } from '../../../../libs/database/test/test-database';
-import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope, readGoldenText } from '../../../../libs/queue-contracts/test/golden-contract';
+import { FIXTURES_DIR, type GoldenEnvelope, readGoldenEnvelope, readGoldenText } from '../../../../libs/queue-contracts/test/golden-contract';
 import { type Outcome, type ReceivedMessage } from '../consumer/outcome';
 import { ResultDispatcher } from './result-dispatcher';
 import { bootResultHandling, type ResultHandlingTestContext } from '../../test/result-handling-test-module';
@@ -17,8 +17,8 @@ import { bootResultHandling, type ResultHandlingTestContext } from '../../test/r
  * Replay a failing run with RESULT_ORDERING_SEED=<seed named in the failure>.
  */
 const BASE_SEED = Number(process.env.RESULT_ORDERING_SEED ?? Math.floor(Math.random() * 2 ** 31)) >>> 0;
-const GRAPH_RESULT = readFileSync(path.join(CONTRACT_DIR, 'files/graph-result.json'), 'utf8');
-const SUMMARY = readFileSync(path.join(CONTRACT_DIR, 'files/summary.json'), 'utf8');
+const GRAPH_RESULT = readFileSync(path.join(FIXTURES_DIR, 'files/graph-result.json'), 'utf8');
+const SUMMARY = readFileSync(path.join(FIXTURES_DIR, 'files/summary.json'), 'utf8');
 /** graph-result.json without node 2 (and the edge and subcluster that name it). */
 const GRAPH_WITHOUT_NODE_2 = ((): string => {
   const graph = JSON.parse(GRAPH_RESULT) as {
@@ -35,8 +35,8 @@ const GRAPH_WITHOUT_NODE_2 = ((): string => {
   return JSON.stringify(graph);
 })();
 const ADD_NODE_SOURCES = [
-  { kind: 'conversation', id: '6740b900-0000-8000-aaaa-000000000001' },
-  { kind: 'note', id: 'note-91c2' },
+  { kind: 'conversation', id: '67a5f3d2-1e4b-800b-9a7c-4d2e8f6b1c03' },
+  { kind: 'note', id: 'note-9d03' },
 ] as const;
 
 interface Rng {

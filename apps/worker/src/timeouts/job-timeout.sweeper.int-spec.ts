@@ -7,7 +7,7 @@ import { DatabaseModule, type Job, JobEventsRepository, type JobKind, JobsReposi
 import { JobEventsModule, JobLedger } from '@app/job-events';
 import { type TestAwsResources } from '../../../../test/support/test-aws';
 import { createTestDatabase, TEST_DRIVERS } from '../../../../libs/database/test/test-database';
-import { CONTRACT_DIR, type GoldenEnvelope, readGoldenEnvelope } from '../../../../libs/queue-contracts/test/golden-contract';
+import { FIXTURES_DIR, type GoldenEnvelope, readGoldenEnvelope } from '../../../../libs/queue-contracts/test/golden-contract';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { type Outcome } from '../consumer/outcome';
 import { ResultDispatcher } from '../results/result-dispatcher';
@@ -17,7 +17,7 @@ import { bootResultHandling, type ResultHandlingTestContext } from '../../test/r
 
 const USER = 'u-timeouts';
 const TIMEOUT_SECONDS = 60;
-const GRAPH_RESULT = readFileSync(path.join(CONTRACT_DIR, 'files/graph-result.json'), 'utf8');
+const GRAPH_RESULT = readFileSync(path.join(FIXTURES_DIR, 'files/graph-result.json'), 'utf8');
 const TERMINAL_EVENTS = ['GRAPH_GENERATION_COMPLETED', 'GRAPH_GENERATION_FAILED'];
 
 function workerEnvironment(overrides: Partial<WorkerEnvironment> = {}): WorkerEnvironment {

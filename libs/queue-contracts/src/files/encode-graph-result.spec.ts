@@ -20,9 +20,9 @@ describe(encodeGraphResult.name, () => {
       if (!parsed.ok) throw new Error(parsed.problems.join('; '));
       const encoded = encodeGraphResult({ ...parsed.graph, edges: [] }) as { nodes: Record<string, unknown>[]; metadata: Record<string, unknown> };
       expect(Object.keys(encoded.nodes[2])).not.toContain('cluster_confidence');
-      expect(encoded.nodes[0]).toMatchObject({ orig_id: parsed.graph.nodes[0].origId, num_sections: 4, source_type: 'chat' });
-      expect(encoded.metadata).toMatchObject({ total_edges: 0, total_nodes: 3, language: 'en', generated_at: '2026-11-22T06:03:09.118Z' });
-      expect(encoded.metadata.clusters).toHaveProperty('cluster_2.key_themes', ['recipes']);
+      expect(encoded.nodes[0]).toMatchObject({ orig_id: parsed.graph.nodes[0].origId, num_sections: 5, source_type: 'chat' });
+      expect(encoded.metadata).toMatchObject({ total_edges: 0, total_nodes: 3, language: 'en', generated_at: '2026-12-01T09:03:40.552Z' });
+      expect(encoded.metadata.clusters).toHaveProperty('cluster_2.key_themes', ['stews']);
     });
   });
 });

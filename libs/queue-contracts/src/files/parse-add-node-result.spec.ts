@@ -26,21 +26,28 @@ describe(parseAddNodeResult.name, () => {
       expect(result.userId).toBe(GOLDEN_FILLS.userId);
       expect(result.processedCount).toBe(2);
       const [conversation, note] = result.results;
-      expect(conversation).toMatchObject({ conversationId: '6740b900-0000-8000-aaaa-000000000001', noteId: null, skipped: false, error: null });
+      expect(conversation).toMatchObject({ conversationId: '67a5f3d2-1e4b-800b-9a7c-4d2e8f6b1c03', noteId: null, skipped: false, error: null });
       expect(conversation.nodes).toEqual([
         {
           id: 'batch_0',
-          origId: '6740b900-0000-8000-aaaa-000000000001',
+          origId: '67a5f3d2-1e4b-800b-9a7c-4d2e8f6b1c03',
           clusterId: 'cluster_1',
-          clusterName: 'Data Visualization',
-          numSections: 6,
-          timestamp: '2024-11-24T10:00:00.000Z',
+          clusterName: 'Gardening',
+          numSections: 4,
+          timestamp: '2024-12-05T18:30:00.000Z',
         },
       ]);
-      expect(conversation.edges).toEqual([{ source: 'batch_0', target: 0, weight: 0.66, type: 'semantic', intraCluster: true }]);
-      expect(note).toMatchObject({ conversationId: null, noteId: 'note-91c2', edges: [] });
+      expect(conversation.edges).toEqual([{ source: 'batch_0', target: 0, weight: 0.71, type: 'semantic', intraCluster: true }]);
+      expect(note).toMatchObject({ conversationId: null, noteId: 'note-9d03', edges: [] });
       expect(note.nodes[0]).toMatchObject({ numSections: 1, timestamp: null });
-      expect(note.assignedCluster).toEqual({ clusterId: 'cluster_3', isNewCluster: true, confidence: 0.7, reasoning: 'new topic', name: 'Gardening', themes: ['plants'] });
+      expect(note.assignedCluster).toEqual({
+        clusterId: 'cluster_3',
+        isNewCluster: true,
+        confidence: 0.64,
+        reasoning: 'No existing cluster fits',
+        name: 'Running',
+        themes: ['training plans'],
+      });
     });
   });
 

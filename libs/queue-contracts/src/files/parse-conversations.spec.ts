@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { readGoldenJson } from '../../test/golden-contract';
 import { type ChatExportConversation } from './chat-export.types';
 import { countMessages, parseConversations, type ConversationsParseResult } from './parse-conversations';
@@ -24,18 +26,40 @@ describe(parseConversations.name, () => {
   describe('golden file', () => {
     it('parses conversations.json with branches, null messages, system and multimodal messages', () => {
       const [first, second] = conversationsOf(parseConversations(golden()));
-      expect(first.id).toBe('6740a1f2-1c2d-8000-9e11-0a1b2c3d4e5f');
-      expect(first.title).toBe('Scatter plots with D3');
-      expect(first.create_time).toBe(1732250000.125);
-      expect(Object.keys(first.mapping)).toEqual(['root', 'sys', 'u1', 'a1', 'a1b', 'u2', 'a2']);
-      expect(first.mapping.root).toEqual({ id: 'root', message: null, parent: null, children: ['sys'] });
-      expect(first.mapping.u1.children).toEqual(['a1', 'a1b']);
-      expect(first.mapping.u2.message?.content).toEqual({
+      expect(first.id).toBe('67a4e0b1-6c3d-800b-8f2e-1d9a5b7c3e01');
+      expect(first.title).toBe('Tomato seedlings getting leggy');
+      expect(first.create_time).toBe(1733123645.318);
+      expect(Object.keys(first.mapping)).toEqual(['client-created-root', 's0', 'q1', 'r1', 'r1b', 'q2', 'r2', 'r3']);
+      expect(first.mapping['client-created-root']).toEqual({ id: 'client-created-root', message: null, parent: null, children: ['s0'] });
+      expect(first.mapping.q1.children).toEqual(['r1', 'r1b']);
+      expect(first.mapping.q2.message?.content).toEqual({
         content_type: 'multimodal_text',
-        parts: [{ content_type: 'image_asset_pointer', asset_pointer: 'file-service://file-abc' }, 'What about tooltips?'],
+        parts: [
+          { content_type: 'image_asset_pointer', asset_pointer: 'file-service://file-Tm4aB9cD2eF7', size_bytes: 90412, width: 768, height: 1024 },
+          'Is this too close now?',
+        ],
       });
-      expect(second.title).toBe('김치찌개 레시피');
-      expect(second.mapping.m1.parent).toBeNull();
+      expect(first.mapping.r2.message?.content).toEqual({ content_type: 'code', parts: [] });
+      expect(second.title).toBe('된장찌개 레시피');
+      expect(second.mapping.k1.parent).toBeNull();
+    });
+  });
+
+  describe('the example export of the README tour (examples/chatgpt-export.json)', () => {
+    const example = (): unknown => JSON.parse(readFileSync(path.resolve(__dirname, '../../../../examples/chatgpt-export.json'), 'utf8'));
+
+    it('parses whole, with the oddities of a real export', () => {
+      const conversations = conversationsOf(parseConversations(example()));
+      expect(conversations).toHaveLength(5);
+      expect(conversations.map((conversation) => conversation.title)).toContain(null);
+      const nodes = conversations.flatMap((conversation) => Object.values(conversation.mapping));
+      const types = new Set(nodes.map((node) => node.message?.content.content_type ?? 'null message'));
+      expect([...types].sort()).toEqual(
+        ['code', 'execution_output', 'multimodal_text', 'null message', 'tether_browsing_display', 'text', 'user_editable_context'].sort(),
+      );
+      expect(nodes.some((node) => node.children.length > 1)).toBe(true);
+      expect(new Set(nodes.map((node) => node.message?.author.role))).toEqual(new Set([undefined, 'system', 'user', 'assistant', 'tool']));
+      expect(conversations.every((conversation) => countMessages(conversation) >= 2)).toBe(true);
     });
   });
 
@@ -88,7 +112,7 @@ describe(countMessages.name, () => {
   describe('counting', () => {
     it('counts user and assistant messages across branches, skipping null and system messages', () => {
       const [first, second] = conversationsOf(parseConversations(golden()));
-      expect(countMessages(first)).toBe(5);
+      expect(countMessages(first)).toBe(6);
       expect(countMessages(second)).toBe(2);
     });
   });

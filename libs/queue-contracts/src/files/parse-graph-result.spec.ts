@@ -22,17 +22,8 @@ function problemsOf(result: GraphResultParseResult): string[] {
   return result.problems;
 }
 
-/** The golden graph as an older AI version wrote it: num_messages and create_time/update_time. */
-function drifted(): GraphFile {
-  const file = golden();
-  const times: Json[] = [
-    { create_time: 1732250000 },
-    {},
-    { create_time: 1732300000, update_time: '2024-11-23T09:00:00' },
-  ];
-  file.nodes = file.nodes.map(({ timestamp: _t, num_sections, ...node }, index) => ({ ...node, num_messages: num_sections, ...times[index] }));
-  return file;
-}
+/** The same graph as an older AI version wrote it: num_messages and create_time/update_time. */
+const legacy = (): GraphFile => readGoldenJson('files/graph-result-legacy.json') as GraphFile;
 
 describe(parseGraphResult.name, () => {
   describe('golden file', () => {
@@ -41,38 +32,39 @@ describe(parseGraphResult.name, () => {
       expect(graph.nodes).toHaveLength(3);
       expect(graph.nodes[0]).toEqual({
         id: 0,
-        origId: '6740a1f2-1c2d-8000-9e11-0a1b2c3d4e5f',
+        origId: '67a4e0b1-6c3d-800b-8f2e-1d9a5b7c3e01',
         clusterId: 'cluster_1',
-        clusterName: 'Data Visualization',
-        clusterConfidence: 0.91,
+        clusterName: 'Gardening',
+        clusterConfidence: 0.93,
         keywords: [
-          { term: 'scatter plot', score: 0.71 },
-          { term: 'd3 scale', score: 0.64 },
+          { term: 'seedlings', score: 0.74 },
+          { term: 'grow light', score: 0.61 },
         ],
-        topKeywords: ['scatter plot', 'd3 scale'],
-        timestamp: '2024-11-22T04:33:20.000Z',
-        numSections: 4,
+        topKeywords: ['seedlings', 'grow light'],
+        timestamp: '2024-12-02T07:14:05.000Z',
+        numSections: 5,
         sourceType: 'chat',
       });
       expect(graph.nodes[1].timestamp).toBeNull();
-      expect(graph.nodes[2]).toMatchObject({ clusterConfidence: null, sourceType: 'markdown', timestamp: '2024-11-23T09:00:00.000Z' });
-      expect(graph.edges[1]).toEqual({ source: 1, target: 0, weight: 0.21, type: 'semantic', isIntraCluster: false, confidence: 'llm_verified' });
+      expect(graph.nodes[2]).toMatchObject({ clusterConfidence: null, sourceType: 'markdown', timestamp: '2024-12-03T20:00:00.000Z' });
+      expect(graph.edges[1]).toEqual({ source: 1, target: 0, weight: 0.18, type: 'semantic', isIntraCluster: false, confidence: 'llm_verified' });
       expect(graph.subclusters).toEqual([
-        { id: 'subcluster_1', clusterId: 'cluster_1', nodeIds: [0, 2], representativeNodeId: 0, size: 2, density: 1, topKeywords: ['scatter plot'] },
+        { id: 'subcluster_1', clusterId: 'cluster_1', nodeIds: [0, 2], representativeNodeId: 0, size: 2, density: 1, topKeywords: ['seedlings'] },
       ]);
       expect(graph.clusters).toEqual([
-        { id: 'cluster_1', name: 'Data Visualization', description: 'Charts and plotting in the browser', size: 2, keyThemes: ['d3', 'charts'] },
-        { id: 'cluster_2', name: 'Cooking', description: 'Korean recipes', size: 1, keyThemes: ['recipes'] },
+        { id: 'cluster_1', name: 'Gardening', description: 'Growing vegetables at home', size: 2, keyThemes: ['seedlings', 'balcony'] },
+        { id: 'cluster_2', name: 'Cooking', description: 'Korean home cooking', size: 1, keyThemes: ['stews'] },
       ]);
-      expect(graph.generatedAt).toBe('2026-11-22T06:03:09.118Z');
+      expect(graph.generatedAt).toBe('2026-12-01T09:03:40.552Z');
       expect(graph.metadata).toMatchObject({ language: 'en', total_nodes: 3 });
     });
   });
 
   describe('older AI versions', () => {
-    it('reads num_messages and create_time/update_time to the same normalized fields', () => {
-      const file = drifted();
+    it('reads graph-result-legacy.json (num_messages, create_time/update_time) to the same normalized graph', () => {
+      const file = legacy();
       expect(file.nodes[0]).not.toHaveProperty('timestamp');
+      expect(file.nodes[0]).toHaveProperty('num_messages');
       expect(graphOf(parseGraphResult(file))).toEqual(graphOf(parseGraphResult(golden())));
     });
 

@@ -6,9 +6,10 @@ describe(parseSummaryResult.name, () => {
     it('parses summary.json keeping every section as written', () => {
       const parsed = parseSummaryResult(readGoldenJson('files/summary.json'));
       if (!parsed.ok) throw new Error(parsed.problems.join('; '));
-      expect(parsed.summary.overview).toMatchObject({ total_source_nodes: 3, summary_text: 'Mostly browser charting, with some Korean cooking.' });
+      expect(parsed.summary.overview).toMatchObject({ total_source_nodes: 3, summary_text: 'Mostly raising vegetables indoors, with some Korean home cooking.' });
       expect(parsed.summary.detail_level).toBe('standard');
-      expect(parsed.summary.clusters).toHaveLength(1);
+      expect(parsed.summary.clusters).toHaveLength(2);
+      expect(parsed.summary.connections).toHaveLength(1);
     });
   });
 
