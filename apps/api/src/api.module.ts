@@ -8,7 +8,6 @@ import { GraphController } from './graph/graph.controller';
 import { HealthController } from './health/health.controller';
 import { JobLauncher } from './jobs/job-launcher';
 import { JobsController } from './jobs/jobs.controller';
-import { JobEventsListener } from './notifications/job-events.listener';
 import { NotificationsController } from './notifications/notifications.controller';
 import { SseStreamService } from './notifications/sse-stream.service';
 import { SourcesController } from './sources/sources.controller';
@@ -17,7 +16,7 @@ import { SourcesService } from './sources/sources.service';
 /** The api's features; expects config, database, AWS and job events from the app module. */
 @Module({
   imports: [AuthModule],
-  controllers: [GraphAiController, SourcesController, JobsController, GraphController, NotificationsController, JobEventsListener, HealthController],
+  controllers: [GraphAiController, SourcesController, JobsController, GraphController, NotificationsController, HealthController],
   providers: [JobLauncher, GraphGenerationService, AddNodeService, GraphSummaryService, SourcesService, SseStreamService],
 })
 export class ApiModule {}

@@ -15,7 +15,7 @@ export class WorkerAppModule {
         TypedConfigModule.forRoot(config),
         DatabaseModule.forRoot(toDatabaseOptions(config.database)),
         AwsModule.forRoot(toAwsOptions(config.aws)),
-        JobEventsModule.forRoot({ redisUrl: config.runtime.REDIS_URL }),
+        JobEventsModule.forRoot({ redisUrl: config.runtime.REDIS_URL, namespace: config.runtime.JOB_EVENTS_NAMESPACE }),
         WorkerModule,
       ],
     };

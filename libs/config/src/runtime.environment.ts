@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -22,6 +22,10 @@ export class RuntimeEnvironment {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  /** Names this deployment's Redis channel (`<namespace>:job-events`); deployments sharing a Redis must differ. */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'JOB_EVENTS_NAMESPACE must be 1-63 letters, digits, ".", "_" or "-"' })
+  JOB_EVENTS_NAMESPACE = 'graphnode';
 
   /** Time a process gets to drain on SIGTERM; keep it below the ECS stopTimeout. */
   @Type(() => Number)

@@ -25,5 +25,22 @@ export interface JobEvent {
   readonly timestamp: string;
 }
 
-/** The channel name on the Redis transport. */
-export const JOB_EVENT_PATTERN = 'job-event';
+/**
+ * What crosses Redis: "user X has new events, look". No event content travels
+ * there; a stream writes only what it reads from the log.
+ */
+export interface JobEventNotice {
+  readonly userId: string;
+}
+
+/** The Redis channel of one deployment: `<JOB_EVENTS_NAMESPACE>:job-events`. */
+export function jobEventChannel(namespace: string): string {
+  return `${namespace}:job-events`;
+}
+
+/** A notice as it arrived from Redis, or undefined for anything else (forged, foreign, malformed). */
+export function readJobEventNotice(data: unknown): JobEventNotice | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { userId } = data as { userId?: unknown };
+  return typeof userId === 'string' && userId.length > 0 && userId.length <= 128 ? { userId } : undefined;
+}

@@ -1,5 +1,5 @@
 import { JobEventsRepository, JobsRepository } from '@app/database';
-import { JobLedger } from '@app/job-events';
+import { type JobEvent, JobEventHub, JobLedger } from '@app/job-events';
 import { SseClient } from '../../../../test/support/sse-client';
 import { type ApiTestApp, bearer, bootApiTestApp, HEARTBEAT_MS, readProblem, sleep } from '../../test/api-test-app';
 import { RawSseStream } from '../../test/raw-sse';
@@ -12,6 +12,7 @@ describe(NotificationsController.name, () => {
   let ledger: JobLedger;
   let events: JobEventsRepository;
   let jobs: JobsRepository;
+  let hub: JobEventHub;
   const clients: SseClient[] = [];
   const raws: RawSseStream[] = [];
 
@@ -20,6 +21,7 @@ describe(NotificationsController.name, () => {
     ledger = api.app.get(JobLedger);
     events = api.app.get(JobEventsRepository);
     jobs = api.app.get(JobsRepository);
+    hub = api.app.get(JobEventHub);
   });
 
   afterAll(async () => {
@@ -142,6 +144,46 @@ describe(NotificationsController.name, () => {
 
       expect(Date.now() - started).toBeLessThanOrEqual(HEARTBEAT_MS * 2 + 500);
       expect(frame).toEqual({ id: logged.id, type: 'GRAPH_GENERATION_FAILED', payload: { taskId: 'task_vera_1', status: 'FAILED' }, timestamp: logged.timestamp });
+    });
+
+    it('delivers every event once and in log order when notices arrive out of order, twice, or not at all', async () => {
+      await jobs.create({ taskId: 'task_olga_1', userId: 'olga', kind: 'GRAPH_GENERATION', status: 'QUEUED', inputKey: 'graph-generation/task_olga_1/' });
+      const stream = client('olga', '?since=0');
+      await stream.opened;
+      await sleep(100);
+      // Events committed by different transactions; their notices come late, reversed, doubled, one never.
+      const logged: JobEvent[] = [];
+      for (const percent of [10, 20, 30, 40]) {
+        logged.push(await events.append({ taskId: 'task_olga_1', userId: 'olga', type: 'GRAPH_GENERATION_PROGRESS_UPDATED', payload: { taskId: 'task_olga_1', percent } }));
+      }
+      for (const event of [logged[3], logged[1], logged[3], logged[0]]) await hub.publish(event);
+
+      await stream.waitFor((frame) => frame.id === logged[3].id, 2000);
+      await sleep(HEARTBEAT_MS * 1.5);
+
+      expect(stream.frames.map((frame) => frame.id)).toEqual(logged.map((event) => event.id));
+    });
+
+    it('writes only what the log holds: a forged notice with a huge id neither shows nor blocks later events', async () => {
+      await jobs.create({ taskId: 'task_pia_1', userId: 'pia', kind: 'GRAPH_GENERATION', status: 'QUEUED', inputKey: 'graph-generation/task_pia_1/' });
+      const stream = client('pia', '?since=0');
+      await stream.opened;
+      const forged: JobEvent = {
+        id: '9000000000000000000',
+        userId: 'pia',
+        taskId: 'task_pia_1',
+        type: 'GRAPH_GENERATION_COMPLETED',
+        payload: { taskId: 'task_pia_1', status: 'SUCCEEDED' },
+        timestamp: new Date().toISOString(),
+      };
+      await hub.publish(forged);
+      await sleep(200);
+
+      const real = await events.append({ taskId: 'task_pia_1', userId: 'pia', type: 'GRAPH_GENERATION_FAILED', payload: { taskId: 'task_pia_1', status: 'FAILED' } });
+      await hub.publish(real);
+      await stream.waitFor((frame) => frame.id === real.id, 2000);
+
+      expect(stream.frames.map((frame) => frame.id)).toEqual([real.id]);
     });
 
     it('sends a `: keep-alive` comment every heartbeat', async () => {

@@ -3,13 +3,12 @@ import { type Response } from 'express';
 import { toFrame } from './sse-frame';
 
 /**
- * One browser's stream. Events are written in id order exactly once: live
- * events that arrive while the backlog is replayed wait in `pending`, and any
- * id at or below the last one written is dropped.
+ * One browser's stream: a cursor into the user's event log. It writes only
+ * events read from the log, in id order, each once: anything at or below the
+ * cursor is dropped, so a page read twice (or out of turn) writes nothing new.
  */
 export class SseConnection {
   private lastId: bigint;
-  private pending: JobEvent[] | undefined = [];
   private closed = false;
 
   constructor(
@@ -27,19 +26,14 @@ export class SseConnection {
     return this.closed;
   }
 
-  /** Live events: held back until the replay is done. */
-  offer(event: JobEvent): void {
-    if (this.pending) this.pending.push(event);
-    else this.write(event);
-  }
-
-  /** Backlog from the event log, ascending; then releases held live events. */
-  replay(events: readonly JobEvent[], done: boolean): void {
-    for (const event of events) this.write(event);
-    if (!done || !this.pending) return;
-    const held = this.pending.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-    this.pending = undefined;
-    for (const event of held) this.write(event);
+  /** A page of the log after the cursor, ascending. */
+  write(events: readonly JobEvent[]): void {
+    for (const event of events) {
+      const id = BigInt(event.id);
+      if (this.closed || id <= this.lastId) continue;
+      this.lastId = id;
+      this.response.write(toFrame(event));
+    }
   }
 
   comment(text: string): void {
@@ -54,12 +48,5 @@ export class SseConnection {
 
   markClosed(): void {
     this.closed = true;
-  }
-
-  private write(event: JobEvent): void {
-    const id = BigInt(event.id);
-    if (this.closed || id <= this.lastId) return;
-    this.lastId = id;
-    this.response.write(toFrame(event));
   }
 }

@@ -5,18 +5,50 @@ import { type Request, type Response } from 'express';
 import { ApiEnvironment } from '../config/api.environment';
 import { SseConnection } from './sse-connection';
 
-const REPLAY_PAGE = 500;
+const PAGE = 500;
+
+/** Reads the log for one connection; notices that arrive while it reads make it read once more. */
+class LogPump {
+  private running = false;
+  private again = false;
+
+  constructor(private readonly readOnce: () => Promise<boolean>) {}
+
+  poke(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        // readOnce answers whether the page was full (more may be waiting).
+        while (await this.readOnce());
+      } while (this.again);
+    } finally {
+      this.running = false;
+    }
+  }
+}
 
 /**
  * Serves job events as Server-Sent Events. The event log in Postgres is the
- * source of truth: a stream first replays what the client missed, then follows
- * live events from the hub, and at every heartbeat catches up from the log in
- * case a Redis notification was lost.
+ * only thing a stream writes from: it replays what the client missed, then
+ * reads the log again whenever a notice says the user has new events and at
+ * every heartbeat (a lost notice costs at most one heartbeat of delay). A
+ * user's events commit in id order (JobEventsRepository.append), so reading
+ * "after the last id written" never skips one, whatever order or loss the
+ * notices suffer; a forged or duplicated notice only causes one more read.
  */
 @Injectable()
 export class SseStreamService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SseStreamService.name);
-  /** Open streams and how to release each (timer, hub subscription). */
+  /** Open streams and how to release each (timer, hub watch). */
   private readonly open = new Map<SseConnection, () => void>();
 
   constructor(
@@ -38,17 +70,21 @@ export class SseStreamService implements BeforeApplicationShutdown {
     });
     response.write('retry: 3000\n\n');
     const connection = new SseConnection(response, BigInt(start));
-    const live = this.hub.stream(userId).subscribe((event) => connection.offer(event));
-    const heartbeat = setInterval(() => void this.heartbeat(connection, userId), this.api.SSE_HEARTBEAT_MS);
+    const pump = new LogPump(() => this.readPage(connection, userId));
+    const unwatch = this.hub.watch(userId, () => pump.poke());
+    const heartbeat = setInterval(() => {
+      connection.comment('keep-alive');
+      pump.poke();
+    }, this.api.SSE_HEARTBEAT_MS);
     const release = () => {
       connection.markClosed();
-      live.unsubscribe();
+      unwatch();
       clearInterval(heartbeat);
       this.open.delete(connection);
     };
     this.open.set(connection, release);
     request.once('close', release);
-    await this.catchUp(connection, userId, true);
+    pump.poke();
   }
 
   /** Streams never end on their own; end them so the HTTP server can close. */
@@ -59,22 +95,23 @@ export class SseStreamService implements BeforeApplicationShutdown {
     }
   }
 
-  private async heartbeat(connection: SseConnection, userId: string): Promise<void> {
-    connection.comment('keep-alive');
-    await this.catchUp(connection, userId, false);
-  }
-
-  private async catchUp(connection: SseConnection, userId: string, initial: boolean): Promise<void> {
+  /** Writes the next page after the cursor; true when the page was full. */
+  private async readPage(connection: SseConnection, userId: string): Promise<boolean> {
+    if (connection.isClosed) return false;
     try {
-      for (;;) {
-        const page = await this.events.listForUser(userId, connection.lastEventId, REPLAY_PAGE);
-        const done = page.length < REPLAY_PAGE || connection.isClosed;
-        connection.replay(page, initial ? done : false);
-        if (done) return;
-      }
+      const page = await this.events.listForUser(userId, connection.lastEventId, PAGE);
+      connection.write(page);
+      return page.length === PAGE && !connection.isClosed;
     } catch (error) {
-      this.logger.warn(`catch-up for user ${userId} failed: ${String(error)}`);
-      if (initial) connection.replay([], true);
+      // The next notice or heartbeat reads again from the same cursor. Only the
+      // error's kind is logged: a failed query's message carries its parameters.
+      this.logger.warn(`reading the event log for a stream failed (${errorKind(error)}); retrying at the next notice or heartbeat`);
+      return false;
     }
   }
+}
+
+function errorKind(error: unknown): string {
+  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
+  return [name, code].filter((part) => typeof part === 'string').join(' ') || 'unknown error';
 }
