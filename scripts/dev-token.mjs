@@ -4,7 +4,12 @@
 import { createHmac } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 
-/** Dev-only signing secret used by the local run; never valid anywhere else. */
+/**
+ * Dev-only signing secret used by the local run; the api refuses to boot with it
+ * unless NODE_ENV is development or test. The source of truth is
+ * libs/config/src/dev-only-secret.ts (this script runs before any build, so it
+ * keeps a copy); libs/config/src/dev-only-secret.spec.ts fails if the two differ.
+ */
 export const DEV_ONLY_JWT_SECRET = 'dev-only-local-jwt-secret-do-not-use-in-production';
 export const DEV_USER_ID = 'dev-user';
 

@@ -1,3 +1,4 @@
+import { DEV_ONLY_JWT_SECRET } from '@app/config';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../support/node-process';
@@ -39,5 +40,32 @@ describe('configuration at boot', () => {
     }
     expect(stderr).not.toContain('only-one-key');
     expect(stderr).not.toContain('short');
+  });
+
+  describe('the dev-only JWT secret (npm start signs with it; it is public)', () => {
+    const API = 'dist/apps/api/apps/api/src/main.js';
+    const valid = {
+      JWT_SECRET: DEV_ONLY_JWT_SECRET,
+      SQS_REQUEST_QUEUE_URL: 'http://127.0.0.1:1/000000000000/graphnode-requests',
+      S3_PAYLOAD_BUCKET: 'graphnode-payloads',
+    };
+
+    it.each([
+      ['NODE_ENV=production', { NODE_ENV: 'production' }],
+      ['NODE_ENV unset', {}],
+    ])('makes the api exit 1 with %s, in one message naming JWT_SECRET', (_label, nodeEnv: Record<string, string>) => {
+      const { status, stderr, stdout } = boot(API, { ...valid, ...nodeEnv });
+      expect(status).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^api: Invalid configuration \(1 problem\):\n {2}- JWT_SECRET is the public dev-only secret/);
+      expect(stderr).not.toContain(DEV_ONLY_JWT_SECRET);
+    });
+
+    it('is no problem with NODE_ENV=development (the api then only misses what is really missing)', () => {
+      const { status, stderr } = boot(API, { ...valid, NODE_ENV: 'development', S3_PAYLOAD_BUCKET: '' });
+      expect(status).toBe(1);
+      expect(stderr).toContain('S3_PAYLOAD_BUCKET');
+      expect(stderr).not.toContain('JWT_SECRET');
+    });
   });
 });

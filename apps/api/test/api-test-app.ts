@@ -13,9 +13,13 @@ export const JWT_SECRET = 'api-int-spec-secret-that-is-long-enough';
 export const MAX_UPLOAD_BYTES = 65536;
 export const HEARTBEAT_MS = 1000;
 
-/** Signs HS256 tokens with the api's secret (or another one, for negative tests). */
+/**
+ * Signs HS256 tokens with the api's secret (or another one, for negative tests).
+ * The api requires `exp`, so one an hour away is added unless `claims` has one.
+ */
 export function signToken(claims: Record<string, unknown>, secret = JWT_SECRET): string {
-  return new JwtService({ secret }).sign(claims);
+  const exp = 'exp' in claims ? {} : { exp: Math.floor(Date.now() / 1000) + 3600 };
+  return new JwtService({ secret }).sign({ ...claims, ...exp });
 }
 
 export function tokenFor(userId: string): string {

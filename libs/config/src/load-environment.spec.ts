@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { EnvironmentValidationError } from './environment-validation.error';
-import { loadEnvironment } from './load-environment';
+import { type Environment, loadEnvironment } from './load-environment';
 
 class SampleConfig {
   @IsString()
@@ -17,6 +17,16 @@ class SampleConfig {
   @IsOptional()
   @IsString()
   OPTIONAL?: string;
+}
+
+/** Checks a variable another group owns, read from the environment crossCheck is given. */
+class CrossCheckedConfig {
+  @IsString()
+  SECRET!: string;
+
+  crossCheck(env: Environment = {}): string[] {
+    return this.SECRET === 'public' && env.STAGE !== 'dev' ? [`SECRET may be "public" only with STAGE=dev (STAGE is ${env.STAGE ?? 'unset'})`] : [];
+  }
 }
 
 describe(loadEnvironment.name, () => {
@@ -45,5 +55,11 @@ describe(loadEnvironment.name, () => {
   it('treats empty strings as unset', () => {
     expect(() => loadEnvironment(SampleConfig, { SECRET: '' })).toThrow(/SECRET/);
     expect(loadEnvironment(SampleConfig, { SECRET: 'long-enough', OPTIONAL: '' }).OPTIONAL).toBeUndefined();
+  });
+
+  it('hands crossCheck the environment it validated, empty strings left out', () => {
+    expect(() => loadEnvironment(CrossCheckedConfig, { SECRET: 'public', STAGE: 'dev' })).not.toThrow();
+    expect(() => loadEnvironment(CrossCheckedConfig, { SECRET: 'public', STAGE: '' })).toThrow('(STAGE is unset)');
+    expect(() => loadEnvironment(CrossCheckedConfig, { SECRET: 'public', STAGE: 'prod' })).toThrow('(STAGE is prod)');
   });
 });

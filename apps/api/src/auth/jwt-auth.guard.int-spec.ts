@@ -1,8 +1,35 @@
-import { JwtService } from '@nestjs/jwt';
+import { JwtService, type JwtSignOptions } from '@nestjs/jwt';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { type ApiTestApp, bootApiTestApp, JWT_SECRET, signToken, tokenFor } from '../../test/api-test-app';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { TOKEN_REJECTIONS } from './token-policy';
 
 const STREAM = '/v1/notifications/stream';
+const DAY = 24 * 3600;
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Signs exactly `claims` (plus `iat`, unless `noTimestamp`): no `exp` is added, unlike signToken. */
+const signExactly = (claims: Record<string, unknown>, options: JwtSignOptions = {}) => new JwtService({ secret: JWT_SECRET }).sign(claims, options);
+
+/** An `alg: none` token: no signature at all. */
+function unsignedToken(claims: Record<string, unknown>): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
+}
+
+/** What `npm run token` (scripts/dev-token.mjs, also behind `npm start`'s welcome) prints, signed with the test secret. */
+function devScriptToken(userId: string): string {
+  const script = resolve(__dirname, '../../../../scripts/dev-token.mjs');
+  return execFileSync(process.execPath, [script, userId], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', JWT_SECRET } }).trim();
+}
+
+async function rejection(response: Response): Promise<string> {
+  expect(response.status).toBe(401);
+  const body = (await response.json()) as { statusCode: number; message: string };
+  expect(body.statusCode).toBe(401);
+  return body.message;
+}
 
 describe(JwtAuthGuard.name, () => {
   let api: ApiTestApp;
@@ -39,6 +66,10 @@ describe(JwtAuthGuard.name, () => {
       expect((await jobsWith({ Authorization: `Bearer ${tokenFor('valid.user@example-1')}` })).status).toBe(200);
     });
 
+    it('lets the 24 h token of scripts/dev-token.mjs through under the default policy', async () => {
+      expect((await jobsWith({ Authorization: `Bearer ${devScriptToken('dev-user')}` })).status).toBe(200);
+    });
+
     it.each([
       ['no token', {}],
       ['a garbage token', { Authorization: 'Bearer not.a.jwt' }],
@@ -59,6 +90,44 @@ describe(JwtAuthGuard.name, () => {
       expect(body.message.length).toBeGreaterThan(0);
     });
 
+    it.each([
+      ['no token', () => ({}), 'A bearer token is required'],
+      ['a token without exp', () => ({ Authorization: `Bearer ${signExactly({ sub: 'alice' })}` }), TOKEN_REJECTIONS.noExpiry],
+      ['a token without exp or iat', () => ({ Authorization: `Bearer ${signExactly({ sub: 'alice' }, { noTimestamp: true })}` }), TOKEN_REJECTIONS.noExpiry],
+      ['a token with exp in the year 2200', () => ({ Authorization: `Bearer ${signToken({ sub: 'alice', exp: 7_258_118_400 })}` }), TOKEN_REJECTIONS.tooLong],
+      ['a token living 8 days from now', () => ({ Authorization: `Bearer ${signToken({ sub: 'alice', exp: now() + 8 * DAY })}` }), TOKEN_REJECTIONS.tooLong],
+      [
+        'a token whose exp - iat is 8 days (6 of them already past)',
+        () => ({ Authorization: `Bearer ${signToken({ sub: 'alice', iat: now() - 6 * DAY, exp: now() + 2 * DAY })}` }),
+        TOKEN_REJECTIONS.tooLong,
+      ],
+      ['a token expired beyond the 30 s tolerance', () => ({ Authorization: `Bearer ${signToken({ sub: 'alice', exp: now() - 60 })}` }), TOKEN_REJECTIONS.expired],
+      ['a token not valid before tomorrow', () => ({ Authorization: `Bearer ${signToken({ sub: 'alice', nbf: now() + DAY })}` }), TOKEN_REJECTIONS.notYetValid],
+      ['a token signed with another secret', () => ({ Authorization: `Bearer ${signToken({ sub: 'alice' }, 'another-secret-that-is-also-32-characters')}` }), TOKEN_REJECTIONS.invalid],
+      [
+        'an HS512 token with the right secret',
+        () => ({ Authorization: `Bearer ${signExactly({ sub: 'alice', exp: now() + 3600 }, { algorithm: 'HS512' })}` }),
+        TOKEN_REJECTIONS.invalid,
+      ],
+      ['an alg=none token', () => ({ Authorization: `Bearer ${unsignedToken({ sub: 'alice', iat: now(), exp: now() + 3600 })}` }), TOKEN_REJECTIONS.invalid],
+      ['a token without sub', () => ({ Authorization: `Bearer ${signToken({ name: 'alice' })}` }), 'The token subject is not a valid user id'],
+    ])('answers 401 to %s, saying why', async (_label, headers: () => Record<string, string>, message) => {
+      expect(await rejection(await jobsWith(headers()))).toBe(message);
+    });
+
+    it.each([
+      ['exactly the maximum lifetime', () => signToken({ sub: 'alice', iat: now(), exp: now() + 7 * DAY })],
+      ['expired 5 s ago, within the clock tolerance', () => signToken({ sub: 'alice', exp: now() - 5 })],
+      ['an iss and aud while neither is configured', () => signToken({ sub: 'alice', iss: 'anyone', aud: 'anything' })],
+    ])('lets a token through with %s', async (_label, token: () => string) => {
+      expect((await jobsWith({ Authorization: `Bearer ${token()}` })).status).toBe(200);
+    });
+
+    it('applies the same rules to the notification stream token', async () => {
+      expect(await streamStatus(`&access_token=${signExactly({ sub: 'alice' })}`)).toBe(401);
+      expect(await streamStatus(`&access_token=${signToken({ sub: 'alice', exp: now() + 8 * DAY })}`)).toBe(401);
+    });
+
     it('does not take ?access_token= or the cookie on /v1/jobs', async () => {
       expect((await fetch(`${api.base}/v1/jobs?access_token=${tokenFor('alice')}`)).status).toBe(401);
       expect((await jobsWith({ Cookie: `access_token=${tokenFor('alice')}` })).status).toBe(401);
@@ -76,6 +145,45 @@ describe(JwtAuthGuard.name, () => {
       expect(await streamStatus('')).toBe(401);
       expect(await streamStatus('&access_token=garbage')).toBe(401);
       expect(await streamStatus(`&access_token=${signToken({ sub: 'alice' }, 'another-secret-that-is-also-32-characters')}`)).toBe(401);
+    });
+  });
+
+  describe('with JWT_ISSUER, a JWT_AUDIENCE list, a 1 h JWT_MAX_TTL_SECONDS and no clock tolerance', () => {
+    const ISSUER = 'https://auth.graphnode.example';
+    let strict: ApiTestApp;
+
+    beforeAll(async () => {
+      strict = await bootApiTestApp('auth_strict', {
+        aws: api.aws,
+        env: { JWT_ISSUER: ISSUER, JWT_AUDIENCE: 'graphnode-api, graphnode-sse', JWT_MAX_TTL_SECONDS: '3600', JWT_CLOCK_TOLERANCE_SECONDS: '0' },
+      });
+    });
+
+    afterAll(async () => {
+      await strict?.close();
+    });
+
+    const jobsOnStrict = (claims: Record<string, unknown>) => fetch(`${strict.base}/v1/jobs`, { headers: { Authorization: `Bearer ${signToken(claims)}` } });
+
+    it.each([
+      ['the issuer and the first audience', { iss: ISSUER, aud: 'graphnode-api' }],
+      ['the second audience of the list', { iss: ISSUER, aud: 'graphnode-sse' }],
+      ['an aud array holding an accepted audience', { iss: ISSUER, aud: ['elsewhere', 'graphnode-api'] }],
+    ])('lets a token through with %s', async (_label, claims: Record<string, unknown>) => {
+      expect((await jobsOnStrict({ sub: 'alice', ...claims })).status).toBe(200);
+    });
+
+    it.each([
+      ['no iss', { aud: 'graphnode-api' }, TOKEN_REJECTIONS.issuer],
+      ['another iss', { iss: 'https://evil.example', aud: 'graphnode-api' }, TOKEN_REJECTIONS.issuer],
+      ['no aud', { iss: ISSUER }, TOKEN_REJECTIONS.audience],
+      ['another aud', { iss: ISSUER, aud: 'graphnode-admin' }, TOKEN_REJECTIONS.audience],
+      ['a 2 h lifetime', { iss: ISSUER, aud: 'graphnode-api', exp: now() + 7200 }, TOKEN_REJECTIONS.tooLong],
+      ['an exp 5 s ago (no tolerance)', { iss: ISSUER, aud: 'graphnode-api', exp: now() - 5 }, TOKEN_REJECTIONS.expired],
+    ])('answers 401 to a token with %s, without naming what is expected', async (_label, claims: Record<string, unknown>, message) => {
+      const answer = await rejection(await jobsOnStrict({ sub: 'alice', ...claims }));
+      expect(answer).toBe(message);
+      expect(answer).not.toMatch(/graphnode/);
     });
   });
 });

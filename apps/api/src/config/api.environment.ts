@@ -1,5 +1,6 @@
+import { DEV_ONLY_JWT_SECRET, DEV_ONLY_SECRET_ENVIRONMENTS, type Environment } from '@app/config';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 
 export const GRAPH_LANGUAGES = ['en', 'ko', 'zh', 'ja'] as const;
 
@@ -18,6 +19,30 @@ export class ApiEnvironment {
   @IsString({ message: 'JWT_SECRET is required' })
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET!: string;
+
+  /** Longest lifetime a token may have: `exp` at most this far from now (plus the clock tolerance), and `exp - iat` at most this. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 24 * 3600)
+  JWT_MAX_TTL_SECONDS = 7 * 24 * 3600;
+
+  /** Clock skew allowed between the token issuer and the api, for `exp`, `nbf` and the lifetime limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  JWT_CLOCK_TOLERANCE_SECONDS = 30;
+
+  /** When set, a token's `iss` must equal it; unset = not checked. */
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER?: string;
+
+  /** When set, a token's `aud` must hold one of these (comma-separated); unset = not checked. */
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE?: string;
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'SQS_REQUEST_QUEUE_URL must be a queue URL' })
   SQS_REQUEST_QUEUE_URL!: string;
@@ -46,4 +71,32 @@ export class ApiEnvironment {
   @Min(30)
   @Max(7 * 24 * 3600)
   JOB_TIMEOUT_SECONDS = 900;
+
+  /**
+   * The dev-only secret is public (npm start signs with it), so it is refused
+   * unless NODE_ENV says development or test; unset counts as neither, so a
+   * deployment that forgets NODE_ENV fails closed. NODE_ENV itself is
+   * validated by RuntimeEnvironment.
+   */
+  crossCheck(env: Environment = {}): string[] {
+    const problems: string[] = [];
+    if (this.JWT_SECRET === DEV_ONLY_JWT_SECRET && !DEV_ONLY_SECRET_ENVIRONMENTS.includes(env.NODE_ENV ?? '')) {
+      problems.push(
+        `JWT_SECRET is the public dev-only secret of the local run; it is accepted only with NODE_ENV=${DEV_ONLY_SECRET_ENVIRONMENTS.join(' or ')}` +
+          ` (NODE_ENV is ${env.NODE_ENV === undefined ? 'unset' : JSON.stringify(env.NODE_ENV)}); set a secret of your own`,
+      );
+    }
+    if (this.JWT_AUDIENCE !== undefined && parseJwtAudiences(this.JWT_AUDIENCE).length === 0) {
+      problems.push('JWT_AUDIENCE must be one audience or a comma-separated list of them');
+    }
+    return problems;
+  }
+}
+
+/** JWT_AUDIENCE as a list: split on commas, trimmed, empty entries dropped; unset = []. */
+export function parseJwtAudiences(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((audience) => audience.trim())
+    .filter((audience) => audience.length > 0);
 }

@@ -1,0 +1,102 @@
+import { DEV_ONLY_JWT_SECRET, EnvironmentValidationError, loadEnvironment } from '@app/config';
+import { ApiEnvironment, parseJwtAudiences } from './api.environment';
+import { loadApiConfig } from './api.config';
+
+const minimal = {
+  JWT_SECRET: 'a-secret-of-our-own-that-is-long-enough',
+  SQS_REQUEST_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/graphnode-requests',
+};
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadEnvironment(ApiEnvironment, env);
+  } catch (error) {
+    if (error instanceof EnvironmentValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe(ApiEnvironment.name, () => {
+  describe('token lifetime, issuer and audience', () => {
+    it('defaults to a 7-day maximum lifetime, 30 s of clock tolerance, issuer and audience unchecked', () => {
+      const api = loadEnvironment(ApiEnvironment, minimal);
+      expect(api.JWT_MAX_TTL_SECONDS).toBe(604800);
+      expect(api.JWT_CLOCK_TOLERANCE_SECONDS).toBe(30);
+      expect(api.JWT_ISSUER).toBeUndefined();
+      expect(api.JWT_AUDIENCE).toBeUndefined();
+    });
+
+    it('reads every variable, empty strings counting as unset', () => {
+      const api = loadEnvironment(ApiEnvironment, {
+        ...minimal,
+        JWT_MAX_TTL_SECONDS: '3600',
+        JWT_CLOCK_TOLERANCE_SECONDS: '0',
+        JWT_ISSUER: 'https://auth.graphnode.example',
+        JWT_AUDIENCE: '',
+      });
+      expect(api.JWT_MAX_TTL_SECONDS).toBe(3600);
+      expect(api.JWT_CLOCK_TOLERANCE_SECONDS).toBe(0);
+      expect(api.JWT_ISSUER).toBe('https://auth.graphnode.example');
+      expect(api.JWT_AUDIENCE).toBeUndefined();
+    });
+
+    it.each([
+      ['JWT_MAX_TTL_SECONDS', '59'],
+      ['JWT_MAX_TTL_SECONDS', 'a week'],
+      ['JWT_MAX_TTL_SECONDS', String(31 * 24 * 3600)],
+      ['JWT_CLOCK_TOLERANCE_SECONDS', '-1'],
+      ['JWT_CLOCK_TOLERANCE_SECONDS', '301'],
+      ['JWT_AUDIENCE', ' , '],
+    ])('names %s=%j as a problem', (variable, value) => {
+      const problems = problemsOf({ ...minimal, [variable]: value });
+      expect(problems.length).toBeGreaterThan(0);
+      for (const problem of problems) expect(problem).toMatch(new RegExp(`^${variable} `));
+    });
+
+    it('splits JWT_AUDIENCE on commas, trimming and dropping empty entries', () => {
+      expect(parseJwtAudiences(undefined)).toEqual([]);
+      expect(parseJwtAudiences('graphnode-api')).toEqual(['graphnode-api']);
+      expect(parseJwtAudiences(' graphnode-api, graphnode-sse ,,')).toEqual(['graphnode-api', 'graphnode-sse']);
+    });
+  });
+
+  describe('the dev-only secret', () => {
+    const withDevSecret = { ...minimal, JWT_SECRET: DEV_ONLY_JWT_SECRET };
+
+    it.each(['development', 'test'])('is accepted with NODE_ENV=%s', (nodeEnv) => {
+      expect(problemsOf({ ...withDevSecret, NODE_ENV: nodeEnv })).toEqual([]);
+    });
+
+    it.each([
+      ['NODE_ENV=production', { NODE_ENV: 'production' }],
+      ['NODE_ENV unset', {}],
+      ['NODE_ENV empty', { NODE_ENV: '' }],
+      ['NODE_ENV=staging', { NODE_ENV: 'staging' }],
+    ])('is refused with %s, in one problem naming JWT_SECRET and not the secret itself', (_label, nodeEnv: Record<string, string>) => {
+      const problems = problemsOf({ ...withDevSecret, ...nodeEnv });
+      expect(problems).toEqual([expect.stringMatching(/^JWT_SECRET is the public dev-only secret/)]);
+      expect(problems[0]).toContain('NODE_ENV');
+      expect(problems[0]).not.toContain(DEV_ONLY_JWT_SECRET);
+    });
+
+    it('leaves any other secret alone in production', () => {
+      expect(problemsOf({ ...minimal, NODE_ENV: 'production' })).toEqual([]);
+    });
+
+    it('is reported by loadApiConfig in the one error that names every other problem too', () => {
+      let thrown: unknown;
+      try {
+        loadApiConfig({ JWT_SECRET: DEV_ONLY_JWT_SECRET, NODE_ENV: 'production', JWT_MAX_TTL_SECONDS: '10' });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(EnvironmentValidationError);
+      const problems = (thrown as EnvironmentValidationError).problems;
+      expect(problems).toContainEqual(expect.stringMatching(/^JWT_SECRET is the public dev-only secret/));
+      for (const variable of ['JWT_MAX_TTL_SECONDS', 'SQS_REQUEST_QUEUE_URL', 'S3_PAYLOAD_BUCKET']) {
+        expect(problems).toContainEqual(expect.stringContaining(variable));
+      }
+    });
+  });
+});
