@@ -3,7 +3,7 @@ import { jobFactory } from '../test/factories/job.factory';
 import { TEST_DRIVERS } from '../test/test-database';
 import { JobEventsRepository } from './job-events.repository';
 import { type Job } from './schema';
-import { JobsRepository, type ProgressItem, type ProgressMove } from './jobs.repository';
+import { JobsRepository, type ProgressApplied, type ProgressItem, type ProgressMove } from './jobs.repository';
 
 describe.each(TEST_DRIVERS)(`${JobsRepository.name} (%s)`, (driver) => {
   let context: DatabaseTestContext;
@@ -62,6 +62,10 @@ describe.each(TEST_DRIVERS)(`${JobsRepository.name} (%s)`, (driver) => {
   });
 
   describe('advanceProgress', () => {
+    const eventOf = (applied: ProgressApplied) => {
+      if (!applied.event) throw new Error(`item ${applied.index} logged no event`);
+      return applied.event;
+    };
     const move = (): ProgressMove => ({
       kind: 'GRAPH_GENERATION',
       eventType: 'PROGRESS',
@@ -82,7 +86,7 @@ describe.each(TEST_DRIVERS)(`${JobsRepository.name} (%s)`, (driver) => {
       const applied = await jobs.advanceProgress([item(a.taskId, 'p-1', 10), item(b.taskId, 'p-2', 50), item(a.taskId, 'p-1', 20)], move());
 
       expect(applied.map(({ index }) => index)).toEqual([0, 1, 2]);
-      const ids = applied.map(({ event }) => BigInt(event.id));
+      const ids = applied.map((one) => BigInt(eventOf(one).id));
       expect([...ids].sort((x, y) => (x < y ? -1 : 1))).toEqual(ids); // ids grow in batch order
       expect(applied[2].event).toMatchObject({ taskId: a.taskId, userId: 'p-1', type: 'PROGRESS', payload: { taskId: a.taskId, percent: 20 } });
       expect(await jobs.findById(a.taskId)).toMatchObject({
@@ -95,8 +99,8 @@ describe.each(TEST_DRIVERS)(`${JobsRepository.name} (%s)`, (driver) => {
       });
       const logged = await context.moduleRef.get(JobEventsRepository).listForJob(a.taskId);
       expect(logged.map((event) => [event.id, event.payload])).toEqual([
-        [applied[0].event.id, { taskId: a.taskId, percent: 10 }],
-        [applied[2].event.id, { taskId: a.taskId, percent: 20 }],
+        [eventOf(applied[0]).id, { taskId: a.taskId, percent: 10 }],
+        [eventOf(applied[2]).id, { taskId: a.taskId, percent: 20 }],
       ]);
     });
 
@@ -115,6 +119,23 @@ describe.each(TEST_DRIVERS)(`${JobsRepository.name} (%s)`, (driver) => {
       expect(await context.moduleRef.get(JobEventsRepository).listForJob(done.taskId)).toEqual([]);
     });
 
+    it('applies a report that repeats its job’s progress without logging another event', async () => {
+      const job = await jobs.create(jobFactory.create({ userId: 'p-dup' }));
+      const events = context.moduleRef.get(JobEventsRepository);
+      const first = await jobs.advanceProgress([item(job.taskId, 'p-dup', 40), item(job.taskId, 'p-dup', 40)], move());
+      const redelivered = await jobs.advanceProgress([item(job.taskId, 'p-dup', 40)], move());
+      const newEta = await jobs.advanceProgress([{ ...item(job.taskId, 'p-dup', 40), etaSeconds: 12 }], move());
+
+      expect(first.map(({ index, event }) => [index, event !== undefined])).toEqual([
+        [0, true],
+        [1, false],
+      ]);
+      expect(redelivered.map(({ index, event }) => [index, event])).toEqual([[0, undefined]]);
+      expect(newEta[0].event).toBeDefined(); // a new ETA is news for the client
+      expect((await events.listForJob(job.taskId)).map((event) => event.payload)).toHaveLength(2);
+      expect(await jobs.findById(job.taskId)).toMatchObject({ status: 'RUNNING', progressPercent: 40, etaSeconds: 12 });
+    });
+
     it('keeps the first start time of a job that already started', async () => {
       const started = new Date('2026-11-01T00:00:00.000Z');
       const job = await jobs.create(jobFactory.create({ status: 'RUNNING', startedAt: started }));
@@ -129,8 +150,10 @@ describe.each(TEST_DRIVERS)(`${JobsRepository.name} (%s)`, (driver) => {
     it('lets concurrent batches over the same jobs and users finish without deadlock, every event logged', async () => {
       const batchJobs: Job[] = [];
       for (let index = 0; index < 6; index++) batchJobs.push(await jobs.create(jobFactory.create({ userId: `c-${index % 3}` })));
-      const batch = (order: number[]) => order.map((index) => item(batchJobs[index].taskId, batchJobs[index].userId, index));
-      const results = await Promise.all([batch([0, 1, 2, 3, 4, 5]), batch([5, 4, 3, 2, 1, 0]), batch([3, 0, 5, 1, 4, 2])].map((items) => jobs.advanceProgress(items, move())));
+      // Each batch reports other percentages, so none of its items repeats a job's progress.
+      const batch = (order: number[], round: number) => order.map((index) => item(batchJobs[index].taskId, batchJobs[index].userId, round * 10 + index));
+      const orders = [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0], [3, 0, 5, 1, 4, 2]];
+      const results = await Promise.all(orders.map((order, round) => jobs.advanceProgress(batch(order, round + 1), move())));
       expect(results.map((applied) => applied.length)).toEqual([6, 6, 6]);
       const events = context.moduleRef.get(JobEventsRepository);
       for (const job of batchJobs) expect(await events.listForJob(job.taskId)).toHaveLength(3);

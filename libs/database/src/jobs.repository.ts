@@ -33,17 +33,17 @@ export interface ProgressMove {
   readonly deadlineAt: Date;
 }
 
-/** An item that moved its job, with the event it logged. */
+/** An item that moved its job, with the event it logged (none when it repeated the job's progress). */
 export interface ProgressApplied {
   /** Position of the item in the batch. */
   readonly index: number;
-  readonly event: JobEventRecord;
+  readonly event?: JobEventRecord;
 }
 
 interface RawProgressRow {
   ord: string | number;
-  id: string | number | bigint;
-  created_at: Date | string;
+  id: string | number | bigint | null;
+  created_at: Date | string | null;
 }
 
 export interface JobListQuery {
@@ -139,11 +139,13 @@ export class JobsRepository {
 
   /**
    * Applies a batch of progress reports in one statement (the apply_job_progress
-   * function, migration 0003): each job still QUEUED or RUNNING, of `move.kind`
-   * and owned by the item's user, becomes RUNNING with the newest item's
-   * progress and the new deadline; every item whose job moved logs its event, in
-   * batch order, under the same per-user append lock as JobEventsRepository.append.
-   * Items that moved nothing (late, foreign or unknown) are absent from the result.
+   * function, migrations 0003 and 0005): each job still QUEUED or RUNNING, of
+   * `move.kind` and owned by the item's user, becomes RUNNING with the newest
+   * item's progress and the new deadline; every item whose job moved logs its
+   * event, in batch order, under the same per-user append lock as
+   * JobEventsRepository.append, except an item that repeats the progress its job
+   * had (a duplicate delivery), which is applied without an event. Items that
+   * moved nothing (late, foreign or unknown) are absent from the result.
    */
   async advanceProgress(items: readonly ProgressItem[], move: ProgressMove): Promise<ProgressApplied[]> {
     if (items.length === 0) return [];
@@ -154,17 +156,9 @@ export class JobsRepository {
     return (result as { rows: RawProgressRow[] }).rows.map((row) => {
       const index = Number(row.ord) - 1;
       const item = items[index];
-      return {
-        index,
-        event: {
-          id: String(row.id),
-          taskId: item.taskId,
-          userId: item.userId,
-          type: move.eventType,
-          payload: item.payload,
-          timestamp: new Date(row.created_at).toISOString(),
-        },
-      };
+      if (row.id === null || row.created_at === null) return { index };
+      const event = { id: String(row.id), taskId: item.taskId, userId: item.userId, type: move.eventType, payload: item.payload };
+      return { index, event: { ...event, timestamp: new Date(row.created_at).toISOString() } };
     });
   }
 

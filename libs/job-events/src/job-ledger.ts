@@ -97,11 +97,12 @@ export class JobLedger {
   /**
    * Moves a batch of live jobs on with progress reports, in one statement (see
    * JobsRepository.advanceProgress), then announces every logged event.
-   * Returns the items that moved their job; the others changed nothing.
+   * Returns the items that moved their job (a report that repeats its job's
+   * progress moves it without an event); the others changed nothing.
    */
   async advanceProgress(items: readonly ProgressItem[], move: ProgressMove): Promise<ProgressApplied[]> {
     const applied = await this.jobs.advanceProgress(items, move);
-    await Promise.all(applied.map(({ event }) => this.announce(event)));
+    await Promise.all(applied.flatMap(({ event }) => (event ? [this.announce(event)] : [])));
     return applied;
   }
 
