@@ -330,7 +330,27 @@ describe(parseEnvelope.name, () => {
       expect(error.details).toEqual(['payload.progressPercent must not be greater than 100']);
       expect(error.taskId).toBe(taskId);
       expect(error.taskType).toBe(TaskType.GRAPH_GENERATION_PROGRESS);
+      expect(error.userId).toBe(userId);
       expect(error.message).toContain('payload.progressPercent must not be greater than 100');
+    });
+
+    it('captures the payload userId of a result that breaks the contract, for the job it names', () => {
+      const golden = readGoldenEnvelope('results/graph-generation-completed.json');
+      const badPayload = expectInvalid(parseEnvelope({ ...golden, payload: { ...golden.payload, status: 'DONE' } }));
+      const badTimestamp = expectInvalid(parseEnvelope({ ...golden, timestamp: 'yesterday' }));
+      for (const error of [badPayload, badTimestamp]) {
+        expect(error).toMatchObject({ taskId, taskType: TaskType.GRAPH_GENERATION_RESULT, userId });
+      }
+      expect([badPayload.code, badTimestamp.code]).toEqual(['INVALID_PAYLOAD', 'INVALID_ENVELOPE']);
+    });
+
+    it.each([
+      ['missing', {}],
+      ['not a string', { userId: 42 }],
+    ])('leaves userId unset when the payload userId is %s', (_, payload) => {
+      const error = expectInvalid(parseEnvelope(progressWith({ payload })));
+      expect(error.code).toBe('INVALID_PAYLOAD');
+      expect(error.userId).toBeUndefined();
     });
 
     it.each([undefined, 42, true, Symbol('raw'), () => 'x'])('never throws, even for %p', (raw) => {

@@ -37,7 +37,7 @@ function parseOrFail(raw: unknown): ParseResult {
   const fields = readEnvelopeFields(json.value);
   if (!fields.ok) return fields;
   const { taskId, taskType, payload, timestamp } = fields.value;
-  const context = { taskType, ...(taskId === null ? {} : { taskId }) };
+  const context = { taskType, ...(taskId === null ? {} : { taskId }), ...userIdOf(payload) };
   if (!isTaskType(taskType)) {
     return fail('UNKNOWN_TASK_TYPE', `The task type "${taskType}" is not handled here.`, [], context);
   }
@@ -66,10 +66,19 @@ function readEnvelopeFields(body: JsonObject): { ok: true; value: EnvelopeFields
   const payload = isJsonObject(body.payload) ? body.payload : undefined;
   if (payload === undefined) problems.push(body.payload == null ? 'payload is required' : 'payload must be an object');
   if (problems.length > 0 || taskType === undefined || payload === undefined) {
-    const context: InvalidMessageContext = { ...(taskId === undefined ? {} : { taskId }), ...(taskType === undefined ? {} : { taskType }) };
+    const context: InvalidMessageContext = {
+      ...(taskId === undefined ? {} : { taskId }),
+      ...(taskType === undefined ? {} : { taskType }),
+      ...(payload === undefined ? {} : userIdOf(payload)),
+    };
     return fail('INVALID_ENVELOPE', envelopeReason(body, taskType), problems, context);
   }
   return { ok: true, value: { taskId: taskId ?? null, taskType, payload, timestamp: timestamp ?? null } };
+}
+
+/** The payload's userId for the error context, when it is a string. */
+function userIdOf(payload: JsonObject): { userId?: string } {
+  return typeof payload.userId === 'string' ? { userId: payload.userId } : {};
 }
 
 function readTaskId(value: unknown, problems: string[]): string | undefined {

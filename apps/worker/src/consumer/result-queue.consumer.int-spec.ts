@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { SqsService } from '@ssut/nestjs-sqs';
-import { AwsEnvironment, AwsModule, QueueAdmin, toAwsOptions } from '@app/aws';
+import { AwsEnvironment, AwsModule, QueueAdmin, type QueueMessage, toAwsOptions } from '@app/aws';
 import { loadConfig, TypedConfigModule } from '@app/config';
-import { DatabaseModule, JobsRepository } from '@app/database';
+import { DatabaseModule, JobEventsRepository, JobsRepository } from '@app/database';
 import { JobEventsModule } from '@app/job-events';
 import { createTestAwsResources, type TestAwsResources } from '../../../../test/support/test-aws';
 import { createTestDatabase, type TestDatabase } from '../../../../libs/database/test/test-database';
@@ -138,12 +138,13 @@ describe(`${ResultQueueConsumer.name} (emulator, PGlite)`, () => {
       const valid = [await openJob(worker), await openJob(worker)];
       const foreign = await openJob(worker, 'someone-else');
       const unknownTask = `task-${randomUUID()}`;
-      const poison: Record<string, { body: string; reason: RegExp }> = {
+      const PROGRESS = 'GRAPH_GENERATION_PROGRESS';
+      const poison: Record<string, { body: string; reason: RegExp; taskId?: string; taskType?: string }> = {
         badJson: { body: '{"taskId": "t", ', reason: /./ },
-        unknownType: { body: progress(aws, valid[0], (e) => (e.taskType = 'MICROSCOPE_INGEST_RESULT')), reason: /MICROSCOPE_INGEST_RESULT/ },
-        invalidPayload: { body: progress(aws, valid[0], (e) => (e.payload = { userId: USER, progressPercent: 'lots' })), reason: /./ },
-        noSuchJob: { body: progress(aws, unknownTask), reason: new RegExp(`^no job ${unknownTask}$`) },
-        ownerMismatch: { body: progress(aws, foreign), reason: new RegExp(`^owner mismatch for ${foreign}$`) },
+        unknownType: { body: progress(aws, valid[0], (e) => (e.taskType = 'MICROSCOPE_INGEST_RESULT')), reason: /MICROSCOPE_INGEST_RESULT/, taskId: valid[0], taskType: 'MICROSCOPE_INGEST_RESULT' },
+        invalidPayload: { body: progress(aws, valid[0], (e) => (e.payload = { userId: USER, progressPercent: 'lots' })), reason: /^INVALID_PAYLOAD: /, taskId: valid[0], taskType: PROGRESS },
+        noSuchJob: { body: progress(aws, unknownTask), reason: new RegExp(`^no job ${unknownTask}$`), taskId: unknownTask, taskType: PROGRESS },
+        ownerMismatch: { body: progress(aws, foreign), reason: new RegExp(`^owner mismatch for ${foreign}$`), taskId: foreign, taskType: PROGRESS },
       };
 
       await send(aws, progress(aws, valid[0]));
@@ -156,14 +157,47 @@ describe(`${ResultQueueConsumer.name} (emulator, PGlite)`, () => {
 
       const held = await worker.admin.receive(aws.resultDlqUrl, { max: 10, waitSeconds: 1, visibilityTimeout: 30 });
       expect(held).toHaveLength(5);
-      for (const [name, { body, reason }] of Object.entries(poison)) {
+      for (const [name, { body, reason, taskId, taskType }] of Object.entries(poison)) {
         const letter = held.find((message) => message.attributes.originalMessageId === sentIds[name]);
         expect(letter?.body).toBe(body);
         expect(letter?.attributes).toMatchObject({ sourceQueue: aws.resultQueueUrl, receiveCount: '1' });
+        expect([letter?.attributes.taskId, letter?.attributes.taskType]).toEqual([taskId, taskType]);
         expect(letter?.attributes.reason).toMatch(reason);
         expect(Date.parse(letter?.attributes.deadLetteredAt ?? '')).not.toBeNaN();
       }
       expect((await worker.jobs.findById(foreign))?.status).toBe('QUEUED');
+      await receiveNothing(worker, aws.resultQueueUrl, 1);
+    });
+
+    it('fails the jobs of authentic results that cannot be used at once and dead-letters the results with reason, task id and type', async () => {
+      const foreignKey = await openJob(worker);
+      const broken = await openJob(worker);
+      const foreignKeyResult = readGoldenEnvelope('results/graph-generation-completed.json', { taskId: foreignKey, userId: USER, payloadBucket: aws.bucket });
+      foreignKeyResult.payload.resultS3Key = `graph-results/task-of-someone-else/graph_final.json`;
+      const brokenResult = readGoldenEnvelope('results/graph-generation-completed.json', { taskId: broken, userId: USER, payloadBucket: aws.bucket });
+      brokenResult.payload.status = 'DONE';
+      const sent = {
+        [foreignKey]: { id: await send(aws, JSON.stringify(foreignKeyResult)), code: 'RESULT_KEY_FOREIGN', reason: /^resultS3Key: result key "graph-results\/task-of-someone-else\/graph_final.json" refused: .*job failed with RESULT_KEY_FOREIGN\)$/ },
+        [broken]: { id: await send(aws, JSON.stringify(brokenResult)), code: 'RESULT_MESSAGE_INVALID', reason: /^INVALID_PAYLOAD: .*job failed with RESULT_MESSAGE_INVALID\)$/ },
+      };
+
+      await until(async () => (await Promise.all([foreignKey, broken].map((id) => worker.jobs.findById(id)))).every((job) => job?.status === 'FAILED'));
+      const letters: QueueMessage[] = [];
+      const wanted = new Set(Object.values(sent).map(({ id }) => id));
+      await until(async () => {
+        const received = await worker.admin.receive(aws.resultDlqUrl, { max: 10, waitSeconds: 1, visibilityTimeout: 30 });
+        letters.push(...received.filter((message) => wanted.has(message.attributes.originalMessageId ?? '')));
+        return letters.length === wanted.size;
+      });
+
+      const events = worker.moduleRef.get(JobEventsRepository);
+      for (const [taskId, { id, code, reason }] of Object.entries(sent)) {
+        expect(await worker.jobs.findById(taskId)).toMatchObject({ status: 'FAILED', errorCode: code });
+        expect((await events.listForJob(taskId)).map((event) => [event.type, event.payload.errorCode])).toEqual([['GRAPH_GENERATION_FAILED', code]]);
+        const letter = letters.find((message) => message.attributes.originalMessageId === id);
+        expect(letter?.attributes).toMatchObject({ taskId, taskType: 'GRAPH_GENERATION_RESULT', receiveCount: '1' });
+        expect(letter?.attributes.reason).toMatch(reason);
+      }
       await receiveNothing(worker, aws.resultQueueUrl, 1);
     });
 

@@ -36,13 +36,13 @@ export class AddNodeResultHandler implements ResultHandler<TaskType.ADD_NODE_RES
   ) {}
 
   async handle(envelope: EnvelopeOf<TaskType.ADD_NODE_RESULT>): Promise<Outcome> {
-    const accepted = await this.support.accept(envelope, 'ADD_NODE', NotificationType.AddConversationFailed);
+    const accepted = await this.support.accept(envelope);
     if (!accepted.ok) return accepted.outcome;
     const context = accepted.value;
     const { job } = context;
     const { payload } = envelope;
     if (payload.status === 'FAILED') return this.support.fail(context, 'AI_FAILED', payload.error);
-    const file = await this.support.readResult(context, 'resultS3Key', payload.resultS3Key, parseFile);
+    const file = await this.support.readResult(context, 'resultS3Key', parseFile);
     if (!file.ok) return file.outcome;
     if (!(await this.graphs.head(job.userId))) return this.support.fail(context, 'GRAPH_NOT_FOUND', `user ${job.userId} has no stored graph to add nodes to`);
 

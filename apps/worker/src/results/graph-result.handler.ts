@@ -30,18 +30,18 @@ export class GraphResultHandler implements ResultHandler<TaskType.GRAPH_GENERATI
   ) {}
 
   async handle(envelope: GraphEnvelope): Promise<Outcome> {
-    const accepted = await this.support.accept(envelope, 'GRAPH_GENERATION', NotificationType.GraphGenerationFailed);
+    const accepted = await this.support.accept(envelope);
     if (!accepted.ok) return accepted.outcome;
     const context = accepted.value;
     const { job } = context;
     const { payload } = envelope;
     if (payload.status === 'FAILED') return this.support.fail(context, payload.errorCode ?? 'AI_FAILED', payload.error);
-    const file = await this.support.readResult(context, 'resultS3Key', payload.resultS3Key, parseGraphFile);
+    const file = await this.support.readResult(context, 'resultS3Key', parseGraphFile);
     if (!file.ok) return file.outcome;
     let summary: ResultFile<GraphSummary> | undefined;
     let summaryWarning: string | undefined;
     if (payload.summaryIncluded && payload.summaryS3Key) {
-      const extra = await this.support.readExtra('summaryS3Key', payload.summaryS3Key, parseSummaryFile);
+      const extra = await this.support.readExtra(context, 'summaryS3Key', parseSummaryFile);
       if (extra.ok === 'stop') return extra.outcome;
       if (extra.ok) summary = extra.file;
       else summaryWarning = extra.warning;

@@ -27,13 +27,13 @@ export class GraphSummaryResultHandler implements ResultHandler<TaskType.GRAPH_S
   ) {}
 
   async handle(envelope: EnvelopeOf<TaskType.GRAPH_SUMMARY_RESULT>): Promise<Outcome> {
-    const accepted = await this.support.accept(envelope, 'GRAPH_SUMMARY', NotificationType.GraphSummaryFailed);
+    const accepted = await this.support.accept(envelope);
     if (!accepted.ok) return accepted.outcome;
     const context = accepted.value;
     const { job } = context;
     const { payload } = envelope;
     if (payload.status === 'FAILED') return this.support.fail(context, payload.errorCode ?? 'AI_FAILED', payload.error);
-    const file = await this.support.readResult(context, 'summaryS3Key', payload.summaryS3Key, parseSummaryFile);
+    const file = await this.support.readResult(context, 'summaryS3Key', parseSummaryFile);
     if (!file.ok) return file.outcome;
     const graphVersion = readGraphVersion(job.options) ?? (await this.graphs.head(job.userId))?.version;
     if (graphVersion === undefined) return this.support.fail(context, 'GRAPH_NOT_FOUND', `user ${job.userId} has no graph to attach the summary to`);

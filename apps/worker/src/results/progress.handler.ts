@@ -50,7 +50,7 @@ export class ProgressHandler implements ResultHandler<TaskType.GRAPH_GENERATION_
 
   private async unapplied({ taskId, payload }: ProgressEnvelope): Promise<Outcome> {
     const match = await this.matcher.match(taskId, payload.userId, 'GRAPH_GENERATION');
-    if (!match.ok) return Outcomes.deadLetter(match.reason);
+    if (!match.ok) return Outcomes.deadLetter(match.reason, { taskId, taskType: this.taskType });
     return Outcomes.done(`job ${match.job.taskId} already finished; late progress ignored`);
   }
 }

@@ -17,6 +17,7 @@ import { type TestAwsResources } from '../../../../test/support/test-aws';
 import { TEST_DRIVERS } from '../../../../libs/database/test/test-database';
 import { FIXTURES_DIR, type GoldenEnvelope, readGoldenEnvelope, readGoldenJson, readGoldenText } from '../../../../libs/queue-contracts/test/golden-contract';
 import { type Outcome } from '../consumer/outcome';
+import { userMessageFor } from './failure-messages';
 import { ResultDispatcher } from './result-dispatcher';
 import { bootResultHandling, type ResultHandlingTestContext } from '../../test/result-handling-test-module';
 
@@ -556,21 +557,126 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
   });
 
   describe('result keys', () => {
-    it.each([
-      's3://someone-elses-bucket/graph-results/x/graph_final.json',
-      '/graph-results/x/graph_final.json',
-      'graph-results/../../other-user/graph_final.json',
-      'https://example.com/graph_final.json',
-    ])('dead-letters a result whose key is %j and leaves the job alone', async (key) => {
+    /** A key for the result of task `own`, given another user's task `other` and that user (or, for add-node, the owner). */
+    type KeyFor = (own: string, other: string, otherUser: string) => string;
+
+    /** The failure an authentic result that cannot be used leaves: the job FAILED with `code`, exactly one failure event, nothing stored. */
+    async function expectFailedAtOnce(created: Job, code: string, failedEvent: string): Promise<void> {
+      const row = await job(created.taskId);
+      expect(row).toMatchObject({ status: 'FAILED', errorCode: code, errorMessage: userMessageFor(code), resultKey: null });
+      expect(row.finishedAt).toBeInstanceOf(Date);
+      const logged = await events.listForJob(created.taskId);
+      expect(logged.map((event) => event.type)).toEqual([failedEvent]);
+      expect(logged[0]?.payload).toEqual({ taskId: created.taskId, status: 'FAILED', errorCode: code, message: userMessageFor(code) });
+    }
+
+    function expectDeadLettered(outcome: Outcome, envelope: GoldenEnvelope, ...mentions: string[]): void {
+      expect(outcome).toEqual({ kind: 'dead-letter', reason: expect.any(String) as unknown, taskId: envelope.taskId, taskType: envelope.taskType });
+      for (const mention of mentions) expect(outcome.kind === 'dead-letter' && outcome.reason).toContain(mention);
+    }
+
+    /** Another user's finished graph job: its result file and its upload are in the bucket. */
+    async function victim(): Promise<{ taskId: string; userId: string }> {
+      const userId = `victim-${randomUUID()}`;
+      const { taskId } = await openJob(userId);
+      await putObject(`graph-results/${taskId}/graph_final.json`, GRAPH_RESULT);
+      await putObject(`graph-results/${taskId}/summary.json`, SUMMARY);
+      await putObject(`graph-generation/${taskId}/input.json`, readGoldenText('files/conversations.json'));
+      await putObject(`add-node-results/${taskId}/result.json`, JSON.stringify(readGoldenJson('files/add-node-result.json', { taskId, userId, payloadBucket: aws.bucket })));
+      await putObject(`graph-summary/${taskId}/summary.json`, SUMMARY);
+      return { taskId, userId };
+    }
+
+    it.each<[string, KeyFor]>([
+      ['in another bucket', () => 's3://someone-elses-bucket/graph-results/x/graph_final.json'],
+      ['absolute', () => '/graph-results/x/graph_final.json'],
+      ['a ".." path out of the prefix', () => 'graph-results/../../other-user/graph_final.json'],
+      ['a URI', () => 'https://example.com/graph_final.json'],
+      ["another task's result", (_, other) => `graph-results/${other}/graph_final.json`],
+      ["another task's result as an s3:// URI of our bucket", (_, other) => `s3://${aws.bucket}/graph-results/${other}/graph_final.json`],
+      ["another user's upload", (_, other) => `graph-generation/${other}/input.json`],
+      ['a ".." path from its own folder into another task', (own, other) => `graph-results/${own}/../${other}/graph_final.json`],
+      ['the legacy form with the other user id', (own, _other, otherUser) => `graphs/${otherUser}/${own}/output.json`],
+      ['its own folder with an empty segment', (own) => `graph-results/${own}//graph_final.json`],
+    ])('fails a graph job at once (RESULT_KEY_FOREIGN) and dead-letters the result whose key is %s', async (_, keyFor) => {
+      const other = await victim();
       const created = await openJob(`user-${randomUUID()}`);
       const envelope = golden('graph-generation-completed', created.taskId, created.userId);
+      const key = keyFor(created.taskId, other.taskId, other.userId);
       envelope.payload.resultS3Key = key;
+      await putObject(`graph-results/${created.taskId}/summary.json`, SUMMARY);
 
       const outcome = await dispatch(envelope);
 
-      expect(outcome.kind).toBe('dead-letter');
-      expect(outcome.kind === 'dead-letter' && outcome.reason).toContain(JSON.stringify(key));
-      expect(await job(created.taskId)).toEqual(created);
+      expectDeadLettered(outcome, envelope, 'resultS3Key', JSON.stringify(key), 'job failed with RESULT_KEY_FOREIGN');
+      await expectFailedAtOnce(created, 'RESULT_KEY_FOREIGN', 'GRAPH_GENERATION_FAILED');
+      expect((await job(created.taskId)).errorDetail).toContain(JSON.stringify(key));
+      expect(await graphs.get(created.userId)).toBeUndefined();
+      expect(await graphs.getSummary(created.userId)).toBeUndefined();
+    });
+
+    it.each(['summaryS3Key', 'featuresS3Key'])("fails a graph job whose %s is another task's, before reading its own graph", async (field) => {
+      const other = await victim();
+      const created = await openJob(`user-${randomUUID()}`);
+      const envelope = golden('graph-generation-completed', created.taskId, created.userId);
+      await putResult(envelope);
+      envelope.payload[field] = `graph-results/${other.taskId}/${field === 'summaryS3Key' ? 'summary' : 'features'}.json`;
+
+      expectDeadLettered(await dispatch(envelope), envelope, field, other.taskId, 'RESULT_KEY_FOREIGN');
+
+      await expectFailedAtOnce(created, 'RESULT_KEY_FOREIGN', 'GRAPH_GENERATION_FAILED');
+      expect(await graphs.get(created.userId)).toBeUndefined();
+    });
+
+    it("fails a FAILED result that points at another task's file like a COMPLETED one", async () => {
+      const other = await victim();
+      const created = await openJob(`user-${randomUUID()}`);
+      const envelope = golden('graph-generation-failed', created.taskId, created.userId);
+      envelope.payload.resultS3Key = `graph-results/${other.taskId}/graph_final.json`;
+
+      expectDeadLettered(await dispatch(envelope), envelope, 'RESULT_KEY_FOREIGN');
+
+      await expectFailedAtOnce(created, 'RESULT_KEY_FOREIGN', 'GRAPH_GENERATION_FAILED');
+    });
+
+    it.each<[string, KeyFor]>([
+      ['the summary request input (graph-summary/{taskId}/graph.json)', (own) => `graph-summary/${own}/graph.json`],
+      ['the summary request input as an s3:// URI of our bucket', (own) => `s3://${aws.bucket}/graph-summary/${own}/graph.json`],
+      ["another task's summary", (_, other) => `graph-summary/${other}/summary.json`],
+      ["another task's generation summary", (_, other) => `graph-results/${other}/summary.json`],
+    ])('fails a summary job at once (RESULT_KEY_FOREIGN) and dead-letters the result whose key is %s', async (_, keyFor) => {
+      const other = await victim();
+      const userId = await userWithGraph();
+      const created = await openJob(userId, 'GRAPH_SUMMARY', { options: { graphVersion: 1 } });
+      // What the api put there for this job; summary-shaped here, so only the key rule can refuse it.
+      await putObject(`graph-summary/${created.taskId}/graph.json`, SUMMARY);
+      const before = await graphs.getSummaryOf(userId, 1);
+      const envelope = golden('graph-summary-completed', created.taskId, userId);
+      const key = keyFor(created.taskId, other.taskId, other.userId);
+      envelope.payload.summaryS3Key = key;
+
+      expectDeadLettered(await dispatch(envelope), envelope, 'summaryS3Key', JSON.stringify(key), 'job failed with RESULT_KEY_FOREIGN');
+
+      await expectFailedAtOnce(created, 'RESULT_KEY_FOREIGN', 'GRAPH_SUMMARY_FAILED');
+      expect(await graphs.getSummaryOf(userId, 1)).toEqual(before);
+    });
+
+    it.each<[string, KeyFor]>([
+      ['in another bucket', () => 's3://attacker/add-node-results/x/result.json'],
+      ["another task's result", (_, other) => `add-node-results/${other}/result.json`],
+      ["another task's graph result", (_, other) => `graph-results/${other}/graph_final.json`],
+      ['the legacy graph form', (own, _other, user) => `graphs/${user}/${own}/output.json`],
+    ])('fails an add-node job at once (RESULT_KEY_FOREIGN) and dead-letters the result whose key is %s', async (_, keyFor) => {
+      const other = await victim();
+      const userId = await userWithGraph();
+      const { job: created, envelope } = await addNodeJob(userId);
+      const key = keyFor(created.taskId, other.taskId, userId);
+      envelope.payload.resultS3Key = key;
+
+      expectDeadLettered(await dispatch(envelope), envelope, 'resultS3Key', JSON.stringify(key), 'job failed with RESULT_KEY_FOREIGN');
+
+      await expectFailedAtOnce(created, 'RESULT_KEY_FOREIGN', 'ADD_CONVERSATION_FAILED');
+      expect((await graphs.get(userId))?.version).toBe(1);
     });
 
     it('fails an empty key like a missing one (RESULT_MISSING), so the job does not hang', async () => {
@@ -595,15 +701,18 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
       expect(await job(taskId)).toMatchObject({ status: 'SUCCEEDED', resultKey: `graph-results/${taskId}/graph_final.json` });
     });
 
-    it('dead-letters an add-node result whose key points into another bucket', async () => {
-      const userId = await userWithGraph();
-      const { job: created, envelope } = await addNodeJob(userId);
-      envelope.payload.resultS3Key = 's3://attacker/add-node-results/x/result.json';
+    it("records a late result with another task's key without reading it, and leaves the ended job alone", async () => {
+      const other = await victim();
+      const created = await openJob(`user-${randomUUID()}`);
+      const timedOut = await jobs.transition(created.taskId, ['QUEUED'], { status: 'FAILED', errorCode: 'JOB_TIMED_OUT', finishedAt: new Date() });
+      const envelope = golden('graph-generation-completed', created.taskId, created.userId);
+      envelope.payload.resultS3Key = `graph-results/${other.taskId}/graph_final.json`;
 
-      const outcome = await dispatch(envelope);
+      expect((await dispatch(envelope)).kind).toBe('done');
 
-      expect(outcome.kind === 'dead-letter' && outcome.reason).toContain('s3://attacker/add-node-results/x/result.json');
-      expect(await job(created.taskId)).toEqual(created);
+      expect(await job(created.taskId)).toEqual(timedOut);
+      expect(await eventTypes(created.taskId)).toEqual([]);
+      expect(await lateResults.listForTask(created.taskId)).toHaveLength(1);
     });
   });
 
@@ -625,9 +734,18 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
 
       const outcome = await dispatch(envelope);
 
-      expect(outcome).toEqual({ kind: 'dead-letter', reason: `owner mismatch for ${created.taskId}` });
+      expect(outcome).toEqual({ kind: 'dead-letter', reason: `owner mismatch for ${created.taskId}`, taskId: created.taskId, taskType: 'GRAPH_GENERATION_RESULT' });
       expect(await job(created.taskId)).toEqual(created);
       expect(await eventTypes(created.taskId)).toEqual([]);
+    });
+
+    it('dead-letters a result for a job of another kind and leaves the job alone', async () => {
+      const created = await openJob(USER, 'ADD_NODE');
+
+      const outcome = await dispatch(golden('graph-generation-failed', created.taskId));
+
+      expect(outcome).toEqual({ kind: 'dead-letter', reason: `job ${created.taskId} is ADD_NODE, not GRAPH_GENERATION`, taskId: created.taskId, taskType: 'GRAPH_GENERATION_RESULT' });
+      expect(await job(created.taskId)).toEqual(created);
     });
 
     it('dead-letters a result for an unknown task id', async () => {
@@ -635,7 +753,7 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
 
       const outcome = await dispatch(golden('graph-generation-failed', taskId));
 
-      expect(outcome).toEqual({ kind: 'dead-letter', reason: `no job ${taskId}` });
+      expect(outcome).toEqual({ kind: 'dead-letter', reason: `no job ${taskId}`, taskId, taskType: 'GRAPH_GENERATION_RESULT' });
       expect(await jobs.findById(taskId)).toBeUndefined();
     });
 
@@ -651,6 +769,80 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
 
     it('dead-letters a body that is not JSON', async () => {
       expect((await dispatch('{"taskId": "t", ')).kind).toBe('dead-letter');
+    });
+  });
+
+  describe('messages that break the contract', () => {
+    function breakPayload(envelope: GoldenEnvelope): GoldenEnvelope {
+      return { ...envelope, payload: { ...envelope.payload, status: 'DONE' } };
+    }
+
+    it.each([
+      ['graph-generation-completed', 'GRAPH_GENERATION', 'GRAPH_GENERATION_FAILED', 'INVALID_PAYLOAD', breakPayload],
+      ['add-node-completed', 'ADD_NODE', 'ADD_CONVERSATION_FAILED', 'INVALID_PAYLOAD', breakPayload],
+      ['graph-summary-completed', 'GRAPH_SUMMARY', 'GRAPH_SUMMARY_FAILED', 'INVALID_PAYLOAD', breakPayload],
+      ['graph-summary-completed', 'GRAPH_SUMMARY', 'GRAPH_SUMMARY_FAILED', 'INVALID_ENVELOPE', (envelope: GoldenEnvelope) => ({ ...envelope, timestamp: 'yesterday' })],
+    ] as const)('fails the live job a %s names at once (RESULT_MESSAGE_INVALID) and dead-letters it (%s, %s, %s)', async (name, kind, failedEvent, code, edit) => {
+      const created = await openJob(`user-${randomUUID()}`, kind);
+      const envelope = edit(golden(name, created.taskId, created.userId));
+
+      const outcome = await dispatch(envelope);
+
+      expect(outcome).toEqual({ kind: 'dead-letter', reason: expect.stringContaining(`${code}: `) as unknown, taskId: created.taskId, taskType: envelope.taskType });
+      expect(outcome.kind === 'dead-letter' && outcome.reason).toContain('job failed with RESULT_MESSAGE_INVALID');
+      const row = await job(created.taskId);
+      expect(row).toMatchObject({ status: 'FAILED', errorCode: 'RESULT_MESSAGE_INVALID', errorMessage: userMessageFor('RESULT_MESSAGE_INVALID') });
+      expect(row.errorDetail).toContain(code);
+      const logged = await events.listForJob(created.taskId);
+      expect(logged.map((event) => event.type)).toEqual([failedEvent]);
+      expect(logged[0]?.payload).toMatchObject({ taskId: created.taskId, status: 'FAILED', errorCode: 'RESULT_MESSAGE_INVALID' });
+    });
+
+    it.each([
+      ['another owner', async () => (await openJob('someone-else')).taskId],
+      ['another kind', async () => (await openJob(USER, 'ADD_NODE')).taskId],
+      ['no job', () => Promise.resolve(`task-${randomUUID()}`)],
+    ])('dead-letters a broken result that names %s and changes no job', async (_, taskIdFor) => {
+      const taskId = await taskIdFor();
+      const before = await jobs.findById(taskId);
+      const envelope = breakPayload(golden('graph-generation-completed', taskId));
+
+      const outcome = await dispatch(envelope);
+
+      expect(outcome).toEqual({ kind: 'dead-letter', reason: expect.stringMatching(/^INVALID_PAYLOAD: /) as unknown, taskId, taskType: 'GRAPH_GENERATION_RESULT' });
+      expect(outcome.kind === 'dead-letter' && outcome.reason).not.toContain('job failed');
+      expect(await jobs.findById(taskId)).toEqual(before);
+      expect(await eventTypes(taskId)).toEqual([]);
+    });
+
+    it('dead-letters a broken result for a job that already ended and leaves the job alone', async () => {
+      const created = await openJob();
+      const timedOut = await jobs.transition(created.taskId, ['QUEUED'], { status: 'FAILED', errorCode: 'JOB_TIMED_OUT', finishedAt: new Date() });
+
+      expect((await dispatch(breakPayload(golden('graph-generation-completed', created.taskId)))).kind).toBe('dead-letter');
+
+      expect(await job(created.taskId)).toEqual(timedOut);
+      expect(await eventTypes(created.taskId)).toEqual([]);
+    });
+
+    it('dead-letters broken progress for a live job but leaves the job to its result', async () => {
+      const created = await openJob();
+      const envelope = golden('graph-generation-progress', created.taskId);
+      envelope.payload.progressPercent = 101;
+
+      const outcome = await dispatch(envelope);
+
+      expect(outcome).toEqual({ kind: 'dead-letter', reason: expect.stringMatching(/^INVALID_PAYLOAD: /) as unknown, taskId: created.taskId, taskType: 'GRAPH_GENERATION_PROGRESS' });
+      expect(await job(created.taskId)).toEqual(created);
+    });
+
+    it('dead-letters a request envelope on the result queue with its task labels and leaves the job alone', async () => {
+      const created = await openJob();
+      const request = readGoldenEnvelope('requests/graph-generation.json', { taskId: created.taskId, userId: USER, payloadBucket: aws.bucket });
+      request.taskId = created.taskId;
+
+      expect(await dispatch(request)).toEqual({ kind: 'dead-letter', reason: 'no handler for task type GRAPH_GENERATION_REQUEST', taskId: created.taskId, taskType: 'GRAPH_GENERATION_REQUEST' });
+      expect(await job(created.taskId)).toEqual(created);
     });
   });
 

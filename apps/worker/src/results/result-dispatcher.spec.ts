@@ -1,8 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { TaskType } from '@app/queue-contracts';
+import { type InvalidMessageError, TaskType } from '@app/queue-contracts';
 import { Outcomes } from '../consumer/outcome';
 import { CONSUMED_TASK_TYPES, ResultDispatcher } from './result-dispatcher';
 import { type ResultHandler } from './result-handler';
+import { type ResultSupport } from './result-support';
+
+/** ResultSupport as the dispatcher uses it: a message that breaks the contract is dead-lettered with its labels. */
+function supportStub(refuseInvalid = (error: InvalidMessageError, reason: string) => Promise.resolve(Outcomes.deadLetter(reason, error))) {
+  return { refuseInvalid: jest.fn(refuseInvalid) } as unknown as ResultSupport & { refuseInvalid: jest.Mock<ReturnType<typeof refuseInvalid>, Parameters<typeof refuseInvalid>> };
+}
 
 function handlerFor(taskType: TaskType): ResultHandler {
   return { taskType, handle: () => Promise.resolve(Outcomes.done()) } as ResultHandler;
@@ -16,22 +22,22 @@ describe(`${ResultDispatcher.name} start-up check`, () => {
   });
 
   it('starts with exactly one handler per consumed type', () => {
-    expect(() => new ResultDispatcher(CONSUMED_TASK_TYPES.map(handlerFor))).not.toThrow();
+    expect(() => new ResultDispatcher(CONSUMED_TASK_TYPES.map(handlerFor), supportStub())).not.toThrow();
   });
 
   it.each(CONSUMED_TASK_TYPES)('refuses to start without a handler for %s', (missing) => {
     const handlers = CONSUMED_TASK_TYPES.filter((type) => type !== missing).map(handlerFor);
-    expect(() => new ResultDispatcher(handlers)).toThrow(`no handler for ${missing}`);
+    expect(() => new ResultDispatcher(handlers, supportStub())).toThrow(`no handler for ${missing}`);
   });
 
   it('refuses to start with two handlers for one type', () => {
     const handlers = [...CONSUMED_TASK_TYPES.map(handlerFor), handlerFor(TaskType.ADD_NODE_RESULT)];
-    expect(() => new ResultDispatcher(handlers)).toThrow(`two handlers for ${TaskType.ADD_NODE_RESULT}`);
+    expect(() => new ResultDispatcher(handlers, supportStub())).toThrow(`two handlers for ${TaskType.ADD_NODE_RESULT}`);
   });
 
   it('refuses a handler for a request type', () => {
     const handlers = [...CONSUMED_TASK_TYPES.map(handlerFor), handlerFor(TaskType.ADD_NODE_REQUEST)];
-    expect(() => new ResultDispatcher(handlers)).toThrow('request type');
+    expect(() => new ResultDispatcher(handlers, supportStub())).toThrow('request type');
   });
 });
 
@@ -44,7 +50,7 @@ describe(`${ResultDispatcher.name} dispatchBatch`, () => {
     const progress = { ...handlerFor(TaskType.GRAPH_GENERATION_PROGRESS), handleBatch: jest.fn((envelopes: unknown[]) => Promise.resolve(envelopes.map(() => Outcomes.done('batched')))) };
     const summary = { ...handlerFor(TaskType.GRAPH_SUMMARY_RESULT), handle: jest.fn(() => Promise.resolve(Outcomes.done('single'))) };
     const others = CONSUMED_TASK_TYPES.filter((type) => type !== TaskType.GRAPH_GENERATION_PROGRESS && type !== TaskType.GRAPH_SUMMARY_RESULT).map(handlerFor);
-    const dispatcher = new ResultDispatcher([progress as ResultHandler, summary, ...others]);
+    const dispatcher = new ResultDispatcher([progress as ResultHandler, summary, ...others], supportStub());
 
     const bodies = [envelope(TaskType.GRAPH_GENERATION_PROGRESS, 't1'), 'not json', envelope(TaskType.GRAPH_SUMMARY_RESULT, 't2'), envelope(TaskType.GRAPH_GENERATION_PROGRESS, 't3')];
     const outcomes = await dispatcher.dispatchBatch(bodies.map(message));
@@ -59,7 +65,7 @@ describe(`${ResultDispatcher.name} dispatchBatch`, () => {
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const progress = { ...handlerFor(TaskType.GRAPH_GENERATION_PROGRESS), handleBatch: () => Promise.reject(new Error('database down')) };
     const others = CONSUMED_TASK_TYPES.filter((type) => type !== TaskType.GRAPH_GENERATION_PROGRESS).map(handlerFor);
-    const dispatcher = new ResultDispatcher([progress, ...others]);
+    const dispatcher = new ResultDispatcher([progress, ...others], supportStub());
 
     const outcomes = await dispatcher.dispatchBatch(
       [envelope(TaskType.GRAPH_GENERATION_PROGRESS, 't1'), envelope(TaskType.GRAPH_SUMMARY_RESULT, 't2'), envelope(TaskType.GRAPH_GENERATION_PROGRESS, 't3')].map(message),
@@ -67,6 +73,39 @@ describe(`${ResultDispatcher.name} dispatchBatch`, () => {
 
     expect(outcomes.map((outcome) => outcome.kind)).toEqual(['retry', 'done', 'retry']);
     expect(outcomes[0]).toEqual(Outcomes.retry('Error: database down'));
+    jest.restoreAllMocks();
+  });
+
+  it('hands a message that breaks the contract to ResultSupport.refuseInvalid with its error and reason, and keeps its answer', async () => {
+    const support = supportStub();
+    const dispatcher = new ResultDispatcher(CONSUMED_TASK_TYPES.map(handlerFor), support);
+    const invalid = JSON.stringify({ taskId: 't9', taskType: TaskType.GRAPH_SUMMARY_RESULT, payload: { userId: 'u1', status: 'DONE' } });
+
+    const outcomes = await dispatcher.dispatchBatch([envelope(TaskType.GRAPH_SUMMARY_RESULT, 't1'), invalid].map(message));
+
+    expect(outcomes[0]).toEqual(Outcomes.done());
+    expect(outcomes[1]).toEqual({ kind: 'dead-letter', reason: expect.stringMatching(/^INVALID_PAYLOAD: The GRAPH_SUMMARY_RESULT payload is invalid\. \(payload\.status/) as unknown, taskId: 't9', taskType: TaskType.GRAPH_SUMMARY_RESULT });
+    expect(support.refuseInvalid).toHaveBeenCalledTimes(1);
+    expect(support.refuseInvalid.mock.calls[0][0]).toMatchObject({ code: 'INVALID_PAYLOAD', taskId: 't9', taskType: TaskType.GRAPH_SUMMARY_RESULT, userId: 'u1' });
+  });
+
+  it('labels a message without a handler with its task id and type', async () => {
+    const dispatcher = new ResultDispatcher(CONSUMED_TASK_TYPES.map(handlerFor), supportStub());
+    const request = JSON.stringify({ taskId: 't4', taskType: TaskType.ADD_NODE_REQUEST, payload: { userId: 'u1', s3Key: 'add-node/t4/batch.json', bucket: 'b', language: 'en' } });
+
+    expect(await dispatcher.dispatch(message(request, 0))).toEqual({
+      kind: 'dead-letter',
+      reason: `no handler for task type ${TaskType.ADD_NODE_REQUEST}`,
+      taskId: 't4',
+      taskType: TaskType.ADD_NODE_REQUEST,
+    });
+  });
+
+  it('retries a message that breaks the contract when failing its job throws', async () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const dispatcher = new ResultDispatcher(CONSUMED_TASK_TYPES.map(handlerFor), supportStub(() => Promise.reject(new Error('database down'))));
+
+    expect(await dispatcher.dispatch(message('not json', 0))).toEqual(Outcomes.retry('Error: database down'));
     jest.restoreAllMocks();
   });
 });

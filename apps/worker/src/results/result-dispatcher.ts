@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type AnyEnvelope, parseEnvelope, REQUEST_TASK_TYPES, type ResultTaskType, TaskType } from '@app/queue-contracts';
+import { type AnyEnvelope, type InvalidMessageError, parseEnvelope, REQUEST_TASK_TYPES, type ResultTaskType, TaskType } from '@app/queue-contracts';
 import { type Outcome, Outcomes, type ReceivedMessage } from '../consumer/outcome';
 import { type EnvelopeOf, RESULT_HANDLERS, type ResultHandler } from './result-handler';
+import { ResultSupport } from './result-support';
 
 /** Task types this worker consumes today; start-up fails unless each has exactly one handler. */
 export const CONSUMED_TASK_TYPES: readonly ResultTaskType[] = [
@@ -13,13 +14,23 @@ export const CONSUMED_TASK_TYPES: readonly ResultTaskType[] = [
 
 type Routed = { readonly index: number; readonly envelope: EnvelopeOf<ResultTaskType> };
 
-/** Parses messages and routes each to the one handler of its task type. */
+/** A message parseEnvelope refused, with the dead-letter reason. */
+type Invalid = { readonly kind: 'invalid'; readonly error: InvalidMessageError; readonly reason: string };
+
+/**
+ * Parses messages and routes each to the one handler of its task type. A
+ * message that breaks the contract is dead-lettered; when it still names a
+ * live job of ours, ResultSupport.refuseInvalid fails that job first.
+ */
 @Injectable()
 export class ResultDispatcher {
   private readonly logger = new Logger(ResultDispatcher.name);
   private readonly handlers: ReadonlyMap<TaskType, ResultHandler>;
 
-  constructor(@Inject(RESULT_HANDLERS) handlers: readonly ResultHandler[]) {
+  constructor(
+    @Inject(RESULT_HANDLERS) handlers: readonly ResultHandler[],
+    private readonly support: ResultSupport,
+  ) {
     this.handlers = indexHandlers(handlers);
   }
 
@@ -36,36 +47,45 @@ export class ResultDispatcher {
   async dispatchBatch(messages: readonly ReceivedMessage[]): Promise<Outcome[]> {
     const outcomes: Outcome[] = new Array<Outcome>(messages.length);
     const byType = new Map<TaskType, Routed[]>();
+    const refusals: Promise<void>[] = [];
     messages.forEach((message, index) => {
       const routed = this.route(message);
       if ('kind' in routed) {
-        outcomes[index] = routed;
+        if (routed.kind === 'invalid') refusals.push(this.refuse(routed).then((outcome) => void (outcomes[index] = outcome)));
+        else outcomes[index] = routed;
         return;
       }
       const group = byType.get(routed.taskType) ?? [];
       group.push({ index, envelope: routed as EnvelopeOf<ResultTaskType> });
       byType.set(routed.taskType, group);
     });
-    await Promise.all(
-      [...byType].map(async ([taskType, routed]) => {
+    await Promise.all([
+      ...refusals,
+      ...[...byType].map(async ([taskType, routed]) => {
         const results = await this.run(this.handlers.get(taskType) as ResultHandler, routed);
         routed.forEach(({ index }, i) => (outcomes[index] = results[i]));
       }),
-    );
+    ]);
     return outcomes;
   }
 
-  /** The parsed envelope of a message that has a handler, or the dead-letter outcome of one that cannot. */
-  private route(message: ReceivedMessage): AnyEnvelope | Outcome {
+  /** The parsed envelope of a message that has a handler, a message that breaks the contract, or the dead-letter outcome of one without a handler. */
+  private route(message: ReceivedMessage): AnyEnvelope | Invalid | Outcome {
     const parsed = parseEnvelope(message.body);
     if (!parsed.ok) {
       const { code, reason, details } = parsed.error;
-      return Outcomes.deadLetter(`${code}: ${reason}${details.length ? ` (${details.join('; ')})` : ''}`);
+      return { kind: 'invalid', error: parsed.error, reason: `${code}: ${reason}${details.length ? ` (${details.join('; ')})` : ''}` };
     }
     const envelope = parsed.envelope;
-    if (!this.handlers.has(envelope.taskType)) return Outcomes.deadLetter(`no handler for task type ${envelope.taskType}`);
+    if (!this.handlers.has(envelope.taskType)) return Outcomes.deadLetter(`no handler for task type ${envelope.taskType}`, envelope);
     this.logger.debug(`task ${envelope.taskId}: ${envelope.taskType} (message ${message.messageId})`);
     return envelope;
+  }
+
+  /** Dead-letters a message that breaks the contract, failing the live job it names first; a fault on the way retries it. */
+  private async refuse({ error, reason }: Invalid): Promise<Outcome> {
+    const [outcome] = await this.orRetry(this.support.refuseInvalid(error, reason).then((refused) => [refused]), 1);
+    return outcome;
   }
 
   private async run(handler: ResultHandler, routed: readonly Routed[]): Promise<Outcome[]> {

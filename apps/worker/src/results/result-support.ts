@@ -1,22 +1,25 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ObjectStore, ObjectStoreError } from '@app/aws';
-import { type Db, type Job, type JobKind, type JobPatch, JobsRepository, LateResultsRepository } from '@app/database';
+import { type Db, type Job, type JobPatch, JobsRepository, LateResultsRepository } from '@app/database';
 import { type EventDraft, JobLedger, type NotificationType } from '@app/job-events';
-import { type ResultTaskType } from '@app/queue-contracts';
-import { type Outcome, Outcomes } from '../consumer/outcome';
+import { type InvalidMessageError } from '@app/queue-contracts';
+import { type DeadLetterOutcome, type Outcome, Outcomes } from '../consumer/outcome';
 import { userMessageFor } from './failure-messages';
+import { FAILED_EVENT, isFinalResultType, JOB_KIND_OF_RESULT } from './job-kinds';
 import { JobMatcher } from './job-matcher';
 import { type EnvelopeOf } from './result-handler';
-import { resolveResultKey } from './result-key';
+import { type FinalResultType, RESULT_KEY_FIELDS, resolveResultKey } from './result-key';
 
 /** A final result envelope (progress has its own handler). */
-export type FinalEnvelope = EnvelopeOf<Exclude<ResultTaskType, 'GRAPH_GENERATION_PROGRESS'>>;
+export type FinalEnvelope = EnvelopeOf<FinalResultType>;
 
 /** A result that answers a live job of ours; `failedEvent` is the job kind's failure notification. */
 export interface ResultContext {
   readonly envelope: FinalEnvelope;
   readonly job: Job;
   readonly failedEvent: NotificationType;
+  /** The payload's keys by field, each checked to be this task's and resolved to a plain key; absent and empty ones are not here. */
+  readonly keys: Readonly<Partial<Record<string, string>>>;
 }
 
 /** Either a value to go on with, or the outcome the handler returns as is. */
@@ -50,9 +53,12 @@ export function joinWarnings(...parts: readonly (string | null | undefined)[]): 
 /**
  * The rules every final result follows, kept in one place:
  * authenticity (a job we issued, same owner and kind), late results recorded
- * and never applied, result keys confined to the payload bucket, S3 errors
- * mapped (transient: retry; missing: RESULT_NOT_FOUND; unreadable:
- * RESULT_INVALID), and state changes only through the ledger.
+ * and never applied, result keys confined to the task's own objects in the
+ * payload bucket, S3 errors mapped (transient: retry; missing:
+ * RESULT_NOT_FOUND; unreadable: RESULT_INVALID), and state changes only
+ * through the ledger. An authentic result that can never be applied (a key
+ * that is not its task's, a message that breaks the contract) fails its job at
+ * once and is dead-lettered as evidence.
  */
 @Injectable()
 export class ResultSupport {
@@ -66,41 +72,66 @@ export class ResultSupport {
     private readonly lateResults: LateResultsRepository,
   ) {}
 
-  /** The live job this result answers; a foreign result is dead-lettered, a late one recorded and acknowledged. */
-  async accept(envelope: FinalEnvelope, kind: JobKind, failedEvent: NotificationType): Promise<Step<ResultContext>> {
+  /**
+   * The live job this result answers; a foreign result is dead-lettered, a
+   * late one recorded and acknowledged. Every key the payload holds must be one
+   * the AI wrote for this task (result-key.ts), checked before anything is
+   * read: otherwise the job fails at once with RESULT_KEY_FOREIGN and the
+   * message is dead-lettered.
+   */
+  async accept(envelope: FinalEnvelope): Promise<Step<ResultContext>> {
+    const kind = JOB_KIND_OF_RESULT[envelope.taskType];
     const match = await this.matcher.match(envelope.taskId, envelope.payload.userId, kind);
-    if (!match.ok) return { ok: false, outcome: Outcomes.deadLetter(match.reason) };
-    if (!ACTIVE.includes(match.job.status as (typeof ACTIVE)[number])) {
-      return { ok: false, outcome: await this.recordLate(envelope, match.job) };
-    }
-    return { ok: true, value: { envelope, job: match.job, failedEvent } };
+    if (!match.ok) return { ok: false, outcome: Outcomes.deadLetter(match.reason, envelope) };
+    if (!isActive(match.job)) return { ok: false, outcome: await this.recordLate(envelope, match.job) };
+    const keys = this.ownKeys(envelope, match.job);
+    const context: ResultContext = { envelope, job: match.job, failedEvent: FAILED_EVENT[kind], keys: keys.ok ? keys.keys : {} };
+    if (!keys.ok) return { ok: false, outcome: await this.reject(context, 'RESULT_KEY_FOREIGN', keys.reason) };
+    return { ok: true, value: context };
   }
 
   /**
-   * Reads the result file a COMPLETED result points at. No key fails the job
-   * (RESULT_MISSING); a key outside the payload bucket is dead-lettered.
+   * A message that breaks the contract (parseEnvelope refused it). When it
+   * still names a live job of ours (a final result type, its task id, the
+   * owner's user id, the job's kind) that job can never get its answer: it
+   * fails at once with RESULT_MESSAGE_INVALID. Dead-lettered either way;
+   * progress and request types never fail a job here (progress is not the
+   * job's answer, the result still follows).
    */
-  async readResult<T>(context: ResultContext, field: string, rawKey: string | null, parse: FileParser<T>): Promise<Step<ResultFile<T>>> {
-    if (!rawKey) return { ok: false, outcome: await this.fail(context, 'RESULT_MISSING', `COMPLETED without ${field}`) };
-    const resolved = resolveResultKey(rawKey, this.store.bucket);
-    if (!resolved.ok) return { ok: false, outcome: Outcomes.deadLetter(`${field}: ${resolved.reason}`) };
-    const download = await this.download(resolved.key, parse);
+  async refuseInvalid(error: InvalidMessageError, reason: string): Promise<DeadLetterOutcome> {
+    const labels = { taskId: error.taskId, taskType: error.taskType };
+    if (!isFinalResultType(error.taskType) || error.userId === undefined) return Outcomes.deadLetter(reason, labels);
+    const kind = JOB_KIND_OF_RESULT[error.taskType];
+    const match = await this.matcher.match(error.taskId ?? null, error.userId, kind);
+    if (!match.ok || !isActive(match.job)) return Outcomes.deadLetter(reason, labels);
+    const code = 'RESULT_MESSAGE_INVALID';
+    return Outcomes.deadLetter(withVerdict(reason, await this.failJob(match.job, FAILED_EVENT[kind], code, reason), code), labels);
+  }
+
+  /**
+   * Reads the result file a COMPLETED result points at (its key is already
+   * checked to be the task's). No key fails the job (RESULT_MISSING).
+   */
+  async readResult<T>(context: ResultContext, field: string, parse: FileParser<T>): Promise<Step<ResultFile<T>>> {
+    const key = context.keys[field];
+    if (!key) return { ok: false, outcome: await this.fail(context, 'RESULT_MISSING', `COMPLETED without ${field}`) };
+    const download = await this.download(key, parse);
     if (download.ok === 'retry') return { ok: false, outcome: Outcomes.retry(download.reason) };
     if (!download.ok) return { ok: false, outcome: await this.fail(context, download.code, download.detail) };
-    return { ok: true, value: { key: resolved.key, value: download.value } };
+    return { ok: true, value: { key, value: download.value } };
   }
 
   /** Reads an optional extra file; a missing or unreadable one becomes a warning, a transient error a retry. */
-  async readExtra<T>(field: string, rawKey: string, parse: FileParser<T>): Promise<ExtraFile<T>> {
-    const resolved = resolveResultKey(rawKey, this.store.bucket);
-    if (!resolved.ok) return { ok: 'stop', outcome: Outcomes.deadLetter(`${field}: ${resolved.reason}`) };
-    const download = await this.download(resolved.key, parse);
+  async readExtra<T>(context: ResultContext, field: string, parse: FileParser<T>): Promise<ExtraFile<T>> {
+    const key = context.keys[field];
+    if (!key) return { ok: false, warning: `${field} is missing` };
+    const download = await this.download(key, parse);
     if (download.ok === 'retry') return { ok: 'stop', outcome: Outcomes.retry(download.reason) };
     if (!download.ok) {
-      this.logger.warn(`${field} ${resolved.key} unusable (${download.code}): ${download.detail}`);
+      this.logger.warn(`${field} ${key} unusable (${download.code}): ${download.detail}`);
       return { ok: false, warning: `${field} could not be read (${download.code})` };
     }
-    return { ok: true, file: { key: resolved.key, value: download.value } };
+    return { ok: true, file: { key, value: download.value } };
   }
 
   /**
@@ -119,17 +150,46 @@ export class ResultSupport {
 
   /** Fails the job with a stable code, a plain message for users and the raw detail for operators. */
   async fail(context: ResultContext, code: string, detail: string | null): Promise<Outcome> {
-    const { job } = context;
+    const failed = await this.failJob(context.job, context.failedEvent, code, detail);
+    return failed ? Outcomes.done() : this.recordLate(context.envelope, context.job);
+  }
+
+  /**
+   * An authentic result that can never be applied: the job fails at once (as
+   * `fail`) and the message is dead-lettered with the reason, as evidence for
+   * operators. Nothing of the result has been read or applied.
+   */
+  async reject(context: ResultContext, code: string, reason: string): Promise<Outcome> {
+    const failed = await this.failJob(context.job, context.failedEvent, code, reason);
+    return Outcomes.deadLetter(withVerdict(reason, failed, code), context.envelope);
+  }
+
+  /** The FAILED transition and its event; false when the job had already ended (it is left as it is). */
+  private async failJob(job: Job, failedEvent: NotificationType, code: string, detail: string | null): Promise<boolean> {
     const message = userMessageFor(code);
     const updated = await this.ledger.advance(
       job.taskId,
       ACTIVE,
       { status: 'FAILED', errorCode: code, errorMessage: message, errorDetail: detail, finishedAt: new Date() },
-      () => ({ type: context.failedEvent, payload: { taskId: job.taskId, status: 'FAILED', errorCode: code, message } }),
+      () => ({ type: failedEvent, payload: { taskId: job.taskId, status: 'FAILED', errorCode: code, message } }),
     );
-    if (!updated) return this.recordLate(context.envelope, job);
-    this.logger.warn(`task ${job.taskId} failed with ${code}`);
-    return Outcomes.done();
+    if (updated) this.logger.warn(`task ${job.taskId} failed with ${code}`);
+    return Boolean(updated);
+  }
+
+  /** Every non-empty key of the payload, resolved, or the reason the first one is not this task's. */
+  private ownKeys(envelope: FinalEnvelope, job: Job): { ok: true; keys: Record<string, string> } | { ok: false; reason: string } {
+    const owner = { taskType: envelope.taskType, taskId: job.taskId, userId: job.userId };
+    const payload = envelope.payload as unknown as Readonly<Record<string, unknown>>;
+    const keys: Record<string, string> = {};
+    for (const field of RESULT_KEY_FIELDS[envelope.taskType]) {
+      const raw = payload[field];
+      if (typeof raw !== 'string' || raw === '') continue;
+      const resolved = resolveResultKey(raw, this.store.bucket, owner);
+      if (!resolved.ok) return { ok: false, reason: `${field}: ${resolved.reason}` };
+      keys[field] = resolved.key;
+    }
+    return { ok: true, keys };
   }
 
   /** Keeps a result for a job that already ended, for operators; the job is left as it is. */
@@ -149,6 +209,15 @@ export class ResultSupport {
       return { ok: false, code: error.code === 'OBJECT_NOT_FOUND' ? 'RESULT_NOT_FOUND' : 'RESULT_INVALID', detail: `${key}: ${error.message}` };
     }
   }
+}
+
+function isActive(job: Job): boolean {
+  return ACTIVE.includes(job.status as (typeof ACTIVE)[number]);
+}
+
+/** The dead-letter reason with what became of the job. */
+function withVerdict(reason: string, failed: boolean, code: string): string {
+  return `${reason} (${failed ? `job failed with ${code}` : 'job had already ended, left as it is'})`;
 }
 
 function toJson(envelope: FinalEnvelope): Record<string, unknown> {

@@ -1,17 +1,12 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type Job, type JobKind, JobsRepository } from '@app/database';
-import { JobLedger, NotificationType } from '@app/job-events';
+import { type Job, JobsRepository } from '@app/database';
+import { JobLedger } from '@app/job-events';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { userMessageFor } from '../results/failure-messages';
+import { FAILED_EVENT } from '../results/job-kinds';
 import { JOB_TIMED_OUT, jobTimeoutSeconds } from './job-deadline';
 
 const LIVE = ['QUEUED', 'RUNNING'] as const;
-
-const FAILED_EVENT: Record<JobKind, NotificationType> = {
-  GRAPH_GENERATION: NotificationType.GraphGenerationFailed,
-  ADD_NODE: NotificationType.AddConversationFailed,
-  GRAPH_SUMMARY: NotificationType.GraphSummaryFailed,
-};
 
 /** Thrown inside the ledger transaction to roll it back: progress moved the deadline after we read the job. */
 class DeadlineMoved extends Error {}
