@@ -2,8 +2,13 @@
 // built the apps): fauxqs for SQS + S3 on loopback, the AI simulator and the
 // api+worker process as children, then it prints where to look. Ctrl-C stops
 // everything and exits 0; a child that dies on its own stops everything, exit 1.
+//
+// Quiet by default: the children log at LOG_LEVEL=warn unless LOG_LEVEL is set
+// (debug shows Nest's start-up chatter), so what they print is only warnings and
+// errors, shown with the child's name. Each child tells this launcher over an IPC
+// channel what is up (bootOrExit in libs/config), which becomes one ✓ line each.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +21,7 @@ const HOST = env.HOST || '127.0.0.1';
 const PORT = env.PORT || '3000';
 const BUCKET = env.S3_PAYLOAD_BUCKET || 'graphnode-payloads';
 const [REQUEST_QUEUE, RESULT_QUEUE] = ['graphnode-requests', 'graphnode-results'];
+const SAMPLE_EXPORT = join(ROOT, 'examples/chatgpt-export.json');
 const ENTRIES = {
   'ai-sim': 'dist/apps/ai-simulator/apps/ai-simulator/src/main.js',
   'api+worker': 'dist/apps/local/apps/local/src/main.js',
@@ -25,16 +31,20 @@ const [READY_TIMEOUT_MS, KILL_AFTER_MS] = [60_000, 10_000];
 const children = new Map();
 let emulator, stopping = false;
 
-const say = (line) => process.stdout.write(`[local] ${line}\n`);
+const say = (line) => process.stdout.write(`local: ${line}\n`);
+const up = (components) => {
+  for (const [name, detail] of Object.entries(components)) process.stdout.write(`✓ ${name.padEnd(18)} ${detail}\n`);
+};
 
 async function main() {
   for (const [name, entry] of Object.entries(ENTRIES)) {
     if (!existsSync(join(ROOT, entry))) throw new Error(`${name}: ${entry} is missing; build first (npm start does)`);
   }
+  const startup = setTimeout(() => void shutdown(1, `not up within ${READY_TIMEOUT_MS / 1000} s; stopping everything`), READY_TIMEOUT_MS);
   // An AWS_ENDPOINT_URL from the environment means "use that emulator instead of starting fauxqs".
   const endpoint = env.AWS_ENDPOINT_URL || (await startLocalEmulator());
   const urls = await provision({ endpoint, region: env.AWS_REGION || 'us-east-1', bucket: BUCKET, queues: [REQUEST_QUEUE, RESULT_QUEUE] });
-  say(`SQS + S3 emulator at ${endpoint}: bucket ${BUCKET}, queues ${REQUEST_QUEUE} and ${RESULT_QUEUE} (each with a DLQ)`);
+  up({ 'SQS + S3 emulator': `${endpoint} (bucket ${BUCKET}, queues ${REQUEST_QUEUE} and ${RESULT_QUEUE}, each with a DLQ)` });
   const shared = {
     ...env,
     AWS_ENDPOINT_URL: endpoint, AWS_REGION: env.AWS_REGION || 'us-east-1', S3_PAYLOAD_BUCKET: BUCKET,
@@ -42,14 +52,20 @@ async function main() {
     AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY || EMULATOR_CREDENTIALS.secretAccessKey,
     SQS_REQUEST_QUEUE_URL: env.SQS_REQUEST_QUEUE_URL || urls[REQUEST_QUEUE],
     SQS_RESULT_QUEUE_URL: env.SQS_RESULT_QUEUE_URL || urls[RESULT_QUEUE],
-    LOG_FORMAT: env.LOG_FORMAT || 'pretty', NODE_ENV: env.NODE_ENV || 'development',
+    LOG_LEVEL: env.LOG_LEVEL || 'warn', LOG_FORMAT: env.LOG_FORMAT || 'pretty', NODE_ENV: env.NODE_ENV || 'development',
+    // Colours only when someone is looking (Nest honours NO_COLOR).
+    NO_COLOR: env.NO_COLOR ?? (process.stdout.isTTY ? undefined : '1'),
   };
   const jwtSecret = env.JWT_SECRET || DEV_ONLY_JWT_SECRET;
-  const pgliteDir = resolve(ROOT, env.PGLITE_DATA_DIR || '.local/pglite');
-  mkdirSync(pgliteDir, { recursive: true });
-  start('ai-sim', shared);
-  start('api+worker', { ...shared, HOST, PORT, JWT_SECRET: jwtSecret, PGLITE_DATA_DIR: pgliteDir });
-  await waitForReady(`http://${HOST}:${PORT}/health/ready`);
+  const pgliteDir = env.PGLITE_DATA_DIR || '.local/pglite'; // relative to ROOT, the children's cwd
+  mkdirSync(resolve(ROOT, pgliteDir), { recursive: true });
+  const simulator = start('ai-sim', shared);
+  const app = start('api+worker', { ...shared, HOST, PORT, JWT_SECRET: jwtSecret, PGLITE_DATA_DIR: pgliteDir });
+  up(await simulator);
+  const appComponents = await app;
+  await waitForHealth(`http://${HOST}:${PORT}/health/ready`);
+  up(appComponents);
+  clearTimeout(startup);
   printWelcome(`http://${HOST}:${PORT}`, signDevToken(DEV_USER_ID, jwtSecret));
 }
 
@@ -61,47 +77,44 @@ async function startLocalEmulator() {
   return emulator.endpoint;
 }
 
+/** Starts a child; resolves with the components it reports up (see bootOrExit). */
 function start(name, childEnv) {
   // Own process group: a terminal Ctrl-C reaches only this launcher, which stops the children in order.
-  const options = { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true };
+  const options = { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true };
   const child = spawn(process.execPath, ['--enable-source-maps', ENTRIES[name]], options);
   children.set(name, child);
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
-  }
-  child.on('exit', (code, signal) => {
+  createInterface({ input: child.stdout }).on('line', (line) => relay(process.stdout, name, line));
+  createInterface({ input: child.stderr }).on('line', (line) => relay(process.stderr, name, line));
+  child.on('close', (code, signal) => { // 'close': after its last line was relayed
     children.delete(name);
     if (!stopping) void shutdown(1, `${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
   });
+  return new Promise((ready) => child.on('message', (message) => message?.ready && ready(message.ready)));
 }
 
-async function waitForReady(url) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!stopping && Date.now() < deadline) {
+/** A child's line, marked with its name: a field of a JSON log line, a prefix otherwise. */
+function relay(stream, name, line) {
+  let entry;
+  try {
+    entry = line.startsWith('{') ? JSON.parse(line) : undefined;
+  } catch {
+    // not JSON after all
+  }
+  stream.write(entry && typeof entry === 'object' ? `${JSON.stringify({ process: name, ...entry })}\n` : `[${name}] ${line}\n`);
+}
+
+async function waitForHealth(url) {
+  while (!stopping) {
     const status = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0);
     if (status === 200) return;
-    await new Promise((done) => setTimeout(done, 500));
+    await new Promise((done) => setTimeout(done, 200));
   }
-  if (!stopping) throw new Error(`${url} did not answer 200 within ${READY_TIMEOUT_MS / 1000} s`);
-}
-
-function sampleConversationsFile() {
-  const shared = resolve(ROOT, '../shared/contract/files/conversations.json');
-  if (existsSync(shared)) return shared;
-  const file = join(ROOT, '.local/sample-conversations.json');
-  const message = (id, role, text, parent, children) => ({ id, message: { id, author: { role }, content: { content_type: 'text', parts: [text] } }, parent, children });
-  const sample = [
-    { id: 'sample-1', title: 'Scatter plots with D3', create_time: 1732250000, update_time: 1732250420, mapping: { u1: message('u1', 'user', 'How do I draw a scatter plot with D3?', null, ['a1']), a1: message('a1', 'assistant', 'Bind circles to your data and use d3-scale.', 'u1', []) } },
-    { id: 'sample-2', title: 'Kimchi stew recipe', create_time: 1732260000, update_time: 1732260100, mapping: { m1: message('m1', 'user', 'How do I make kimchi stew?', null, ['m2']), m2: message('m2', 'assistant', 'Fry ripe kimchi with pork first.', 'm1', []) } },
-  ];
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(sample, null, 2)}\n`);
-  return file;
+  throw new Error(`stopped before ${url} answered`);
 }
 
 function printWelcome(baseUrl, token) {
-  const file = relative(process.cwd(), sampleConversationsFile());
   const auth = `-H 'Authorization: Bearer ${token}'`;
+  const quiet = env.LOG_LEVEL ? '' : 'Only warnings and errors are logged; LOG_LEVEL=debug npm start shows everything.\n\n';
   process.stdout.write(`
 GraphNode is running at ${baseUrl} (user ${DEV_USER_ID}, token valid 24 h; Ctrl-C stops everything)
 
@@ -111,10 +124,10 @@ Dev token:
 Watch notifications:
   curl -N ${auth} ${baseUrl}/v1/notifications/stream
 
-Start a graph job from a ChatGPT export:
-  curl -sS -X POST ${auth} -H 'Content-Type: application/json' --data-binary @${file} ${baseUrl}/v1/graph-ai/test/generate-json
+Start a graph job from the sample ChatGPT export (run from ${process.cwd()}):
+  curl -sS -X POST ${auth} -H 'Content-Type: application/json' --data-binary @${relative(process.cwd(), SAMPLE_EXPORT)} ${baseUrl}/v1/graph-ai/test/generate-json
 
-`);
+${quiet}`);
 }
 
 async function shutdown(code, reason) {
@@ -124,18 +137,18 @@ async function shutdown(code, reason) {
   const exits = [...children.entries()].map(([name, child]) => stopChild(name, child));
   await Promise.all(exits);
   await emulator?.close().catch((error) => say(`emulator close failed: ${error.message}`));
+  if (code === 0) say('stopped');
   process.exit(code);
 }
 
 function stopChild(name, child) {
   return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
     const timer = setTimeout(() => {
       say(`${name} did not stop within ${KILL_AFTER_MS / 1000} s; killing it`);
       child.kill('SIGKILL');
     }, KILL_AFTER_MS);
-    child.once('exit', () => done(clearTimeout(timer)));
-    child.kill('SIGTERM');
+    child.once('close', () => done(clearTimeout(timer)));
+    child.kill('SIGTERM'); // a no-op when it has exited already
   });
 }
 

@@ -2,6 +2,7 @@
 # `npm start`: the whole system on one machine, no cloud account, no Docker.
 # Installs dependencies when needed, builds the apps, then hands over to
 # scripts/local-run.mjs (emulator + AI simulator + api/worker in one process).
+# npm's and nest's own output is shown only when they fail.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,28 +14,27 @@ if [ "${GRAPHNODE_LOCAL_WITH_NODE:-}" != "1" ]; then
   exec bash scripts/with-node.sh bash "$ROOT/scripts/local.sh" "$@"
 fi
 
-echo "local: using Node $(node --version)"
+# Runs a command with its output set aside; prints that output only if the command fails.
+quietly() {
+  local log status=0
+  log="$(mktemp)"
+  "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    cat "$log" >&2
+    echo "local: '$*' failed (exit $status)" >&2
+  fi
+  rm -f "$log"
+  return "$status"
+}
+
+echo "local: Node $(node --version)"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "local: installing dependencies (npm ci, about a minute)"
-  npm ci --no-audit --no-fund
+  quietly npm ci --no-audit --no-fund
 fi
 
-has_project() {
-  node -e 'process.exit(require("./nest-cli.json").projects?.[process.argv[1]] ? 0 : 1)' "$1"
-}
-
-for project in api worker ai-simulator local; do
-  if [ ! -f "apps/$project/src/main.ts" ]; then
-    echo "local: skipping $project (apps/$project/src/main.ts does not exist yet)"
-    continue
-  fi
-  if ! has_project "$project"; then
-    echo "local: skipping $project (not listed in nest-cli.json)"
-    continue
-  fi
-  echo "local: building $project"
-  npx nest build "$project"
-done
+echo "local: building api, worker, ai-simulator and local"
+quietly npm run --silent build
 
 exec node scripts/local-run.mjs "$@"

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 
@@ -9,19 +10,23 @@ export class NodeProcess {
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
 
+  /** `env` goes over the defaults below; a variable set to undefined is left out. */
   constructor(
     readonly name: string,
     entry: string,
-    env: Record<string, string>,
+    env: Record<string, string | undefined>,
   ) {
     this.child = spawn(process.execPath, [resolve(REPO_ROOT, entry)], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_FORMAT: 'json', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const keep = (chunk: Buffer) => this.output.push(...chunk.toString().split('\n').filter(Boolean));
-    this.child.stdout?.on('data', keep);
-    this.child.stderr?.on('data', keep);
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      if (!stream) continue;
+      createInterface({ input: stream }).on('line', (line) => {
+        if (line) this.output.push(line);
+      });
+    }
     this.exited = new Promise((done) => this.child.once('exit', (code) => done(code)));
   }
 
@@ -52,10 +57,10 @@ export class NodeProcess {
     throw new Error(`${this.name}: no output matching ${String(pattern)} after ${timeoutMs} ms:\n${this.tail()}`);
   }
 
-  /** SIGTERM, then the exit code (SIGKILL after the grace period). */
-  async stop(graceMs = 15000): Promise<number | null> {
+  /** SIGTERM (or `signal`), then the exit code (SIGKILL after the grace period). */
+  async stop(graceMs = 15000, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (!this.running) return this.exited;
-    this.child.kill('SIGTERM');
+    this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     const code = await this.exited;
     clearTimeout(timer);

@@ -11,6 +11,17 @@ bootOrExit('local', async () => {
   const config = loadLocalConfig(process.env);
   const app = await createApiApp(ApiAppModule.forRoot(config, [WorkerModule]), config);
   await app.listen(config.api.PORT, config.api.HOST);
-  new Logger('Bootstrap').log(`api + worker listening on http://${config.api.HOST}:${config.api.PORT}`);
+  const url = `http://${config.api.HOST}:${config.api.PORT}`;
+  new Logger('Bootstrap').log(`api + worker listening on ${url}`);
   exitOnSignals(app, config.runtime.SHUTDOWN_TIMEOUT_MS, (message) => new Logger('Shutdown').log(message));
+  const { DATABASE_URL, PGLITE_DATA_DIR } = config.database;
+  return {
+    database: DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : PGLITE_DATA_DIR ? `PGlite at ${PGLITE_DATA_DIR}` : 'PGlite in memory',
+    api: url,
+    worker: `consuming ${queueName(config.worker.SQS_RESULT_QUEUE_URL)}`,
+  };
 });
+
+function queueName(url: string): string {
+  return url.slice(url.lastIndexOf('/') + 1);
+}

@@ -6,21 +6,39 @@ import { LOG_LEVELS, type RuntimeEnvironment } from './runtime.environment';
 export function createLogger(runtime: Pick<RuntimeEnvironment, 'LOG_FORMAT' | 'LOG_LEVEL'>): LoggerService {
   const json = runtime.LOG_FORMAT === 'json';
   const logLevels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(runtime.LOG_LEVEL) + 1);
-  return new ConsoleLogger({ json, colors: !json, logLevels: [...logLevels] });
+  return new ConsoleLogger({ json, logLevels: [...logLevels] }); // colours unless json or NO_COLOR is set
 }
+
+/** What a start-up reports as up: a short description per component, e.g. `{ api: 'http://127.0.0.1:3000' }`. */
+export type ReadyComponents = Record<string, string>;
 
 /**
  * Runs a process's start-up; any failure ends the process with status 1. A bad
- * environment prints one message that lists every problem, nothing else.
+ * environment prints one message that lists every problem, nothing else. When
+ * a launcher started the process with an IPC channel (scripts/local-run.mjs),
+ * the components the start-up returns are sent to it as `{ ready }`, whatever
+ * the log level, and the channel is closed; without a channel nothing is sent.
  */
-export function bootOrExit(name: string, start: () => Promise<void>): void {
-  start().catch((error: unknown) => {
-    if (error instanceof EnvironmentValidationError) {
-      process.stderr.write(`${name}: ${error.message}\n`);
-    } else {
-      process.stderr.write(`${name}: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    }
-    process.exit(1);
+export function bootOrExit(name: string, start: () => Promise<ReadyComponents | void>): void {
+  void start().then(
+    (ready) => {
+      if (ready) tellLauncher(ready);
+    },
+    (error: unknown) => {
+      if (error instanceof EnvironmentValidationError) {
+        process.stderr.write(`${name}: ${error.message}\n`);
+      } else {
+        process.stderr.write(`${name}: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      }
+      process.exit(1);
+    },
+  );
+}
+
+function tellLauncher(ready: ReadyComponents): void {
+  if (!process.send || !process.connected) return;
+  process.send({ ready }, () => {
+    if (process.connected) process.disconnect();
   });
 }
 
