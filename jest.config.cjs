@@ -23,7 +23,7 @@ module.exports = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json', 'mjs'],
   moduleNameMapper: {
-    '^@app/(queue-contracts|aws|database|config|job-events)$': '<rootDir>/libs/$1/src',
+    '^@app/(queue-contracts|aws|database|config|job-events|faults)$': '<rootDir>/libs/$1/src',
   },
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/global-setup.mjs',

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from './auth/auth.module';
 import { AddNodeService } from './graph-ai/add-node.service';
 import { GraphAiController } from './graph-ai/graph-ai.controller';
 import { GraphGenerationService } from './graph-ai/graph-generation.service';
 import { GraphSummaryService } from './graph-ai/graph-summary.service';
 import { GraphController } from './graph/graph.controller';
+import { DependencyProbes } from './health/dependency-probes';
 import { HealthController } from './health/health.controller';
 import { JobLauncher } from './jobs/job-launcher';
 import { JobsController } from './jobs/jobs.controller';
@@ -15,8 +17,8 @@ import { SourcesService } from './sources/sources.service';
 
 /** The api's features; expects config, database, AWS and job events from the app module. */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, TerminusModule.forRoot({ logger: false })],
   controllers: [GraphAiController, SourcesController, JobsController, GraphController, NotificationsController, HealthController],
-  providers: [JobLauncher, GraphGenerationService, AddNodeService, GraphSummaryService, SourcesService, SseStreamService],
+  providers: [JobLauncher, GraphGenerationService, AddNodeService, GraphSummaryService, SourcesService, SseStreamService, DependencyProbes],
 })
 export class ApiModule {}

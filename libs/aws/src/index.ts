@@ -1,4 +1,5 @@
 export { AwsConfigError } from './aws-config.error';
+export { isTransientAwsError } from './aws-error.classifier';
 export { AwsEnvironment, toAwsOptions } from './aws.environment';
 export { AwsModule } from './aws.module';
 export { DEFAULT_MAX_ATTEMPTS, type AwsCredentials, type AwsOptions } from './aws.options';

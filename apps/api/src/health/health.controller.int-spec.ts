@@ -1,11 +1,25 @@
+import { createServer } from 'node:net';
+import { reachableRedisUrl } from '../../../../test/support/test-redis';
 import { type ApiTestApp, bootApiTestApp } from '../../test/api-test-app';
+import { PROBE_TIMEOUT_MS } from './dependency-probes';
 import { HealthController } from './health.controller';
+
+async function closedPort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
 
 describe(HealthController.name, () => {
   let api: ApiTestApp;
+  let redisUrl: string | undefined;
 
   beforeAll(async () => {
-    api = await bootApiTestApp('health');
+    redisUrl = await reachableRedisUrl();
+    api = await bootApiTestApp('health', { env: redisUrl ? { REDIS_URL: redisUrl } : {} });
   });
 
   afterAll(async () => {
@@ -21,10 +35,33 @@ describe(HealthController.name, () => {
   });
 
   describe('ready', () => {
-    it('answers 200 while the database answers', async () => {
+    it('answers 200 naming every dependency a request needs, each up', async () => {
       const response = await fetch(`${api.base}/health/ready`);
+
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ status: 'ok' });
+      const body = (await response.json()) as { status: string; details: Record<string, { status: string }> };
+      expect(body.status).toBe('ok');
+      const expected = ['database', 'queue', 'storage', ...(redisUrl ? ['events'] : [])].sort();
+      expect(Object.keys(body.details).sort()).toEqual(expected);
+      for (const name of expected) expect(body.details[name]).toEqual({ status: 'up' });
+    });
+
+    it('answers 503 within the probe timeout, naming S3 and SQS as down, while the AWS endpoint is unreachable', async () => {
+      const cut = await bootApiTestApp('health-cut', { aws: api.aws, env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${await closedPort()}` } });
+      try {
+        const started = Date.now();
+        const response = await fetch(`${cut.base}/health/ready`);
+
+        expect(Date.now() - started).toBeLessThan(PROBE_TIMEOUT_MS + 1000);
+        expect(response.status).toBe(503);
+        const body = (await response.json()) as { status: string; details: Record<string, { status: string; message?: string }> };
+        expect(body.status).toBe('error');
+        expect(body.details.database).toEqual({ status: 'up' });
+        expect(body.details.storage).toEqual({ status: 'down', message: 'unreachable' });
+        expect(body.details.queue).toEqual({ status: 'down', message: 'unreachable' });
+      } finally {
+        await cut.close();
+      }
     });
   });
 });

@@ -1,12 +1,16 @@
-import { Controller, Get, HttpStatus, Logger } from '@nestjs/common';
-import { DatabaseService } from '@app/database';
-import { ApiException } from '../http/api.exception';
+import { Controller, Get, Logger } from '@nestjs/common';
+import { HealthCheck, type HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { type Dependency, DependencyProbes } from './dependency-probes';
 
 @Controller('health')
 export class HealthController {
   private readonly logger = new Logger(HealthController.name);
 
-  constructor(private readonly database: DatabaseService) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly probes: DependencyProbes,
+  ) {}
 
   /** The process is up; ECS restarts the task when this fails. */
   @Get('live')
@@ -14,15 +18,26 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** The process can serve: the database answers. */
+  /**
+   * The process can serve: every dependency a request needs answers. 200
+   * `{status: "ok", details: {database: {status: "up"}, ...}}`, else 503 with
+   * each dependency that is down (`error`; the reason is logged).
+   */
   @Get('ready')
-  async ready(): Promise<{ status: 'ok' }> {
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check(this.probes.names.map((name) => () => this.indicator(name)));
+  }
+
+  private async indicator(name: Dependency) {
+    const check = this.indicators.check(name);
     try {
-      await this.database.ping();
+      await this.probes.probe(name);
+      return check.up();
     } catch (error) {
-      this.logger.warn(`not ready: ${String(error)}`);
-      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, 'NOT_READY', 'The database is not reachable');
+      // The reason (hosts, ports, vendor text) goes to the log, not to whoever asks.
+      this.logger.warn(`not ready: ${name} is down (${error instanceof Error ? error.message : String(error)})`);
+      return check.down({ message: 'unreachable' });
     }
-    return { status: 'ok' };
   }
 }

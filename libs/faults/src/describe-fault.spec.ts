@@ -1,0 +1,21 @@
+import { describeFault } from './describe-fault';
+
+describe(describeFault.name, () => {
+  it('cuts a failed query at its parameters, which hold user content', () => {
+    const error = new Error('Failed query: insert into "sources" ("content") values ($1)\nparams: {"text":"my private diary"}', {
+      cause: Object.assign(new Error('value too long for type character varying(10)'), { code: '22001' }),
+    });
+    const line = describeFault(error);
+    expect(line).toBe('Error: Failed query: insert into "sources" ("content") values ($1) <- Error [22001]: value too long for type character varying(10)');
+    expect(line).not.toContain('diary');
+  });
+
+  it('keeps a line bounded however long the message is', () => {
+    expect(describeFault(new Error('x'.repeat(100_000)))).toHaveLength(300);
+  });
+
+  it('names non-errors without printing objects', () => {
+    expect(describeFault({ secret: 'token' })).toBe('object');
+    expect(describeFault('plain text\nsecond line')).toBe('plain text');
+  });
+});
