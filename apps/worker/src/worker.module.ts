@@ -3,7 +3,7 @@ import { QueueAdmin, SqsClientFactory } from '@app/aws';
 import { SqsModule } from '@ssut/nestjs-sqs';
 import { WorkerEnvironment } from './config/worker.environment';
 import { ResultQueue } from './consumer/result-queue';
-import { ResultQueueConsumer } from './consumer/result-queue.consumer';
+import { RETRY_HOLD, ResultQueueConsumer, type RetryHold } from './consumer/result-queue.consumer';
 import { pollerName, RESULT_QUEUE_POLLERS } from './consumer/result-queue.pollers';
 import { DeadLetterService } from './dead-letters/dead-letter.service';
 import { RESULT_HANDLER_PROVIDERS } from './results/result-handlers.providers';
@@ -42,6 +42,11 @@ import { JobTimeoutSweeper } from './timeouts/job-timeout.sweeper';
       provide: ResultQueue,
       inject: [QueueAdmin, WorkerEnvironment],
       useFactory: (admin: QueueAdmin, worker: WorkerEnvironment) => new ResultQueue(admin, worker.SQS_RESULT_QUEUE_URL, worker.WORKER_VISIBILITY_TIMEOUT_SECONDS),
+    },
+    {
+      provide: RETRY_HOLD,
+      inject: [WorkerEnvironment],
+      useFactory: (worker: WorkerEnvironment): RetryHold => ({ firstDelayMs: worker.WORKER_RETRY_DELAY_MS, maxDelayMs: worker.WORKER_RETRY_MAX_DELAY_MS }),
     },
     ResultQueueConsumer,
     ...RESULT_QUEUE_POLLERS,

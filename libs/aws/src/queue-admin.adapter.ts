@@ -106,6 +106,19 @@ export class QueueAdmin implements OnApplicationShutdown {
     );
   }
 
+  /** The RedrivePolicy's maxReceiveCount: the receive after which SQS moves a message to the DLQ itself; undefined without one. */
+  async maxReceiveCountOf(queueUrl: string): Promise<number | undefined> {
+    const attributes = await this.call(queueUrl, 'read attributes of', () =>
+      this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] })),
+    );
+    try {
+      const count = Number((JSON.parse(attributes.Attributes?.RedrivePolicy ?? '{}') as { maxReceiveCount?: unknown }).maxReceiveCount);
+      return Number.isInteger(count) && count > 0 ? count : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Messages waiting to be received (ApproximateNumberOfMessages; in-flight ones not counted). */
   async approximateCount(queueUrl: string): Promise<number> {
     const attributes = await this.call(queueUrl, 'count messages in', () =>

@@ -36,6 +36,24 @@ export class WorkerEnvironment {
   @Max(43200)
   WORKER_VISIBILITY_TIMEOUT_SECONDS = 60;
 
+  /**
+   * First wait before a message that met a transient fault (a dependency down)
+   * is tried again in memory, doubling up to WORKER_RETRY_MAX_DELAY_MS; the
+   * message is kept (invisible) rather than given back to SQS, so an outage of
+   * any length spends none of its receives. 0 = give it back at once.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  WORKER_RETRY_DELAY_MS = 1000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  WORKER_RETRY_MAX_DELAY_MS = 30_000;
+
   /** How long a live job may hear nothing (no progress, no result) before it fails with JOB_TIMED_OUT. */
   @Type(() => Number)
   @IsInt()

@@ -4,7 +4,7 @@ import { type DeadLetterService } from '../dead-letters/dead-letter.service';
 import { type ResultDispatcher } from '../results/result-dispatcher';
 import { type Outcome, Outcomes } from './outcome';
 import { ResultQueue } from './result-queue';
-import { ResultQueueConsumer } from './result-queue.consumer';
+import { ResultQueueConsumer, type RetryHold } from './result-queue.consumer';
 
 const RAW = { MessageId: 'm-1', ReceiptHandle: 'r-1', Body: '{"x":1}', Attributes: { ApproximateReceiveCount: '2' } };
 const OTHER = { MessageId: 'm-2', ReceiptHandle: 'r-2', Body: '{"y":2}', Attributes: { ApproximateReceiveCount: '1' } };
@@ -18,9 +18,13 @@ describe(ResultQueueConsumer.name, () => {
   let consumer: ResultQueueConsumer;
   let errors: jest.SpyInstance<void, [message: unknown, ...rest: unknown[]]>;
 
-  function build(deadLetters: DeadLetterService): ResultQueueConsumer {
+  function build(deadLetters: DeadLetterService, hold?: RetryHold): ResultQueueConsumer {
     const admin = { deleteBatch, changeVisibilityBatch } as unknown as QueueAdmin;
-    return new ResultQueueConsumer({ dispatchBatch } as unknown as ResultDispatcher, deadLetters, new ResultQueue(admin, 'http://q/results', 30));
+    return new ResultQueueConsumer({ dispatchBatch } as unknown as ResultDispatcher, deadLetters, new ResultQueue(admin, 'http://q/results', 30), hold);
+  }
+
+  function deadLettersWith(maxReceiveCount: number | undefined): DeadLetterService {
+    return { deadLetter, deadLetterQueueUrl: jest.fn().mockResolvedValue('http://q/dlq'), maxReceiveCount: jest.fn().mockResolvedValue(maxReceiveCount) } as unknown as DeadLetterService;
   }
 
   beforeEach(async () => {
@@ -28,7 +32,7 @@ describe(ResultQueueConsumer.name, () => {
     deadLetter = jest.fn().mockResolvedValue({ messageId: 'dlq-1' });
     deleteBatch = jest.fn().mockResolvedValue([]);
     changeVisibilityBatch = jest.fn().mockResolvedValue([]);
-    consumer = build({ deadLetter, deadLetterQueueUrl: jest.fn().mockResolvedValue('http://q/dlq') } as unknown as DeadLetterService);
+    consumer = build({ deadLetter, deadLetterQueueUrl: jest.fn().mockResolvedValue('http://q/dlq'), maxReceiveCount: jest.fn().mockResolvedValue(5) } as unknown as DeadLetterService);
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
@@ -104,6 +108,63 @@ describe(ResultQueueConsumer.name, () => {
       await consumer.handleMessages([RAW]);
       expect(dispatchBatch).not.toHaveBeenCalled();
       expect(changeVisibilityBatch).toHaveBeenCalledWith('http://q/results', [expect.objectContaining({ receiptHandle: 'r-1', seconds: 0 })]);
+    });
+  });
+
+  describe('holding transient retries', () => {
+    const HOLD: RetryHold = { firstDelayMs: 10, maxDelayMs: 40 };
+
+    it('keeps a retried message and tries it again in memory until it succeeds, never giving it back to SQS', async () => {
+      const held = build(deadLettersWith(5), HOLD);
+      await held.onApplicationBootstrap();
+      dispatchBatch
+        .mockResolvedValueOnce([Outcomes.retry('database unavailable'), Outcomes.done()])
+        .mockResolvedValueOnce([Outcomes.retry('database unavailable')])
+        .mockResolvedValueOnce([Outcomes.done()]);
+
+      await held.handleMessages([RAW, OTHER]);
+
+      expect(dispatchBatch).toHaveBeenCalledTimes(3);
+      expect(dispatchBatch.mock.calls[1]).toEqual([[RECEIVED]]);
+      expect(deleteBatch.mock.calls).toEqual([
+        ['http://q/results', ['r-2']],
+        ['http://q/results', ['r-1']],
+      ]);
+      expect(changeVisibilityBatch).not.toHaveBeenCalled();
+    });
+
+    it('gives a held message straight back (visibility 0) when shutdown begins, and drains quickly', async () => {
+      const held = build(deadLettersWith(5), { firstDelayMs: 60_000, maxDelayMs: 60_000 });
+      await held.onApplicationBootstrap();
+      dispatchBatch.mockResolvedValue([Outcomes.retry('database unavailable')]);
+      const handling = held.handleMessages([RAW]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      const started = Date.now();
+      await held.beforeApplicationShutdown();
+      await handling;
+
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(dispatchBatch).toHaveBeenCalledTimes(1);
+      expect(changeVisibilityBatch).toHaveBeenCalledWith('http://q/results', [expect.objectContaining({ receiptHandle: 'r-1', seconds: 0 })]);
+    });
+  });
+
+  describe('last chance before SQS redrive', () => {
+    it('dead-letters, with the reason, a retry on the receive after which SQS would move the message silently', async () => {
+      const lastReceive = { ...RAW, Body: '{"taskId":"task-9","taskType":"GRAPH_GENERATION_RESULT"}', Attributes: { ApproximateReceiveCount: '5' } };
+      const limited = build(deadLettersWith(5));
+      await limited.onApplicationBootstrap();
+      dispatchBatch.mockResolvedValue([Outcomes.retry('database unavailable'), Outcomes.retry('database unavailable')]);
+
+      await limited.handleMessages([lastReceive, OTHER]);
+
+      expect(deadLetter).toHaveBeenCalledTimes(1);
+      expect(deadLetter).toHaveBeenCalledWith(
+        expect.objectContaining({ messageId: 'm-1', taskId: 'task-9', taskType: 'GRAPH_GENERATION_RESULT', reason: expect.stringContaining('maxReceiveCount') as unknown }),
+      );
+      expect(deleteBatch).toHaveBeenCalledWith('http://q/results', ['r-1']);
+      expect(changeVisibilityBatch).toHaveBeenCalledWith('http://q/results', [expect.objectContaining({ receiptHandle: 'r-2' })]);
     });
   });
 

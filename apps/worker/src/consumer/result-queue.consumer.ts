@@ -1,4 +1,4 @@
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { DeadLetterService } from '../dead-letters/dead-letter.service';
 import { ResultDispatcher } from '../results/result-dispatcher';
 import { type DeadLetterOutcome, type Outcome, Outcomes, type ReceivedMessage } from './outcome';
@@ -16,6 +16,22 @@ type Received = ReceivedMessage & { readonly receiptHandle: string };
 
 /** What becomes of a message once its outcome is known. */
 type Settlement = 'delete' | { readonly retryInSeconds: number };
+
+/**
+ * How the consumer waits out a transient fault (a retry outcome) without giving
+ * the message back to SQS, where every new receive would spend one of its
+ * maxReceiveCount receives: it keeps the message (the heartbeat keeps it
+ * invisible) and tries again after `firstDelayMs`, doubling up to
+ * `maxDelayMs`, for as long as the dependency takes to come back. 0 = no
+ * holding: a retry goes back to SQS at once with its backoff.
+ */
+export interface RetryHold {
+  readonly firstDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const RETRY_HOLD = Symbol('RETRY_HOLD');
+const NO_HOLD: RetryHold = { firstDelayMs: 0, maxDelayMs: 0 };
 
 /**
  * The only place outcomes become SQS actions. Each receive is handled as one
@@ -38,11 +54,14 @@ export class ResultQueueConsumer implements OnApplicationBootstrap, BeforeApplic
   private stopping = false;
   /** Receives being handled; each settles once its messages are deleted or re-timed. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Wakes every held receive at shutdown. */
+  private readonly wakeUps = new Set<() => void>();
 
   constructor(
     private readonly dispatcher: ResultDispatcher,
     private readonly deadLetters: DeadLetterService,
     private readonly queue: ResultQueue,
+    @Optional() @Inject(RETRY_HOLD) private readonly hold: RetryHold = NO_HOLD,
   ) {
     this.ready = new Promise<void>((resolve, reject) => {
       this.markReady = resolve;
@@ -82,6 +101,7 @@ export class ResultQueueConsumer implements OnApplicationBootstrap, BeforeApplic
   /** sqs-consumer stops receiving in onModuleDestroy; here we wait for the receives already in hand. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    for (const wake of this.wakeUps) wake();
     if (this.inFlight.size === 0) return;
     this.logger.log(`draining ${this.inFlight.size} receive(s) in flight`);
     await Promise.allSettled([...this.inFlight]);
@@ -95,21 +115,71 @@ export class ResultQueueConsumer implements OnApplicationBootstrap, BeforeApplic
       await this.queue.changeVisibility(messages.map(({ messageId, receiptHandle }) => ({ messageId, receiptHandle, seconds: 0 })));
       return [];
     }
-    const outcomes = await this.dispatcher.dispatchBatch(messages).catch((error: unknown): Outcome[] => {
+    let waiting = messages;
+    for (let attempt = 0; ; attempt++) {
+      const outcomes = await this.dispatch(waiting);
+      const isHeld = outcomes.map((outcome) => outcome.kind === 'retry' && this.holds);
+      const held = waiting.flatMap((message, i) => (isHeld[i] ? [{ message, outcome: outcomes[i] }] : []));
+      // Everything decided is acknowledged now; what is held waits in memory, still invisible.
+      await this.acknowledge(
+        waiting.filter((_, i) => !isHeld[i]),
+        outcomes.filter((_, i) => !isHeld[i]),
+      );
+      if (held.length === 0) return [];
+      const delay = Math.min(this.hold.firstDelayMs * 2 ** attempt, this.hold.maxDelayMs);
+      this.logger.warn(`${held.length} message(s) wait for a dependency (try ${attempt + 1}: ${held[0].outcome.kind === 'retry' ? held[0].outcome.reason : ''}); next try in ${delay} ms`);
+      await this.pause(delay);
+      if (this.stopping) {
+        // Shutdown: the held messages go back to SQS now, for the next worker.
+        await this.acknowledge(held.map((h) => h.message), held.map((h) => h.outcome));
+        return [];
+      }
+      waiting = held.map((h) => h.message);
+    }
+  }
+
+  /** Whether a retry outcome is held in memory rather than given back to SQS. */
+  private get holds(): boolean {
+    return this.hold.firstDelayMs > 0 && !this.stopping;
+  }
+
+  private dispatch(messages: readonly Received[]): Promise<Outcome[]> {
+    return this.dispatcher.dispatchBatch(messages).catch((error: unknown): Outcome[] => {
       this.logger.error(`batch of ${messages.length}: dispatch failed, will retry: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return messages.map(() => Outcomes.retry(String(error)));
     });
-    const settled = await Promise.all(messages.map((message, i) => this.settle(message, outcomes[i])));
+  }
+
+  /** Deletes, dead-letters and re-times one set of messages with their outcomes (a released retry never outlives maxReceiveCount). */
+  private async acknowledge(messages: readonly Received[], outcomes: readonly Outcome[]): Promise<void> {
+    if (messages.length === 0) return;
+    const maxReceives = outcomes.some((outcome) => outcome.kind === 'retry') ? await this.deadLetters.maxReceiveCount() : undefined;
+    const settled = await Promise.all(messages.map((message, i) => this.settle(message, lastChance(message, outcomes[i], maxReceives))));
     await Promise.all([
       this.queue.delete(messages.filter((_, i) => settled[i] === 'delete')),
       this.queue.changeVisibility(
         messages.flatMap((message, i) => {
           const settlement = settled[i];
-          return settlement === 'delete' ? [] : [{ messageId: message.messageId, receiptHandle: message.receiptHandle, seconds: settlement.retryInSeconds }];
+          if (settlement === 'delete') return [];
+          // At shutdown a message goes straight back, for the next worker.
+          return [{ messageId: message.messageId, receiptHandle: message.receiptHandle, seconds: this.stopping ? 0 : settlement.retryInSeconds }];
         }),
       ),
     ]);
-    return [];
+  }
+
+  /** Resolves after `ms`, or at once when shutdown begins. */
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((done) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeUps.delete(wake);
+        done();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakeUps.add(wake);
+    });
   }
 
   private async settle(message: Received, outcome: Outcome): Promise<Settlement> {
@@ -153,6 +223,25 @@ export class ResultQueueConsumer implements OnApplicationBootstrap, BeforeApplic
   /** Renews a running handler's visibility well before it lapses (sqs-consumer needs it below the timeout). */
   static heartbeatSeconds(visibilityTimeout: number): number {
     return Math.max(1, Math.floor(visibilityTimeout / 3));
+  }
+}
+
+/**
+ * A retry of a message on its last receive before SQS's own redrive would move
+ * it, silently, to the DLQ: the worker dead-letters it itself, with the reason.
+ */
+function lastChance(message: Received, outcome: Outcome, maxReceives: number | undefined): Outcome {
+  if (outcome.kind !== 'retry' || maxReceives === undefined || message.receiveCount < maxReceives) return outcome;
+  return Outcomes.deadLetter(`not processed in ${message.receiveCount} receives (the queue's maxReceiveCount); last: ${outcome.reason}`, taskLabelsOf(message.body));
+}
+
+/** taskId and taskType as far as the body shows them, for a dead letter's labels. */
+function taskLabelsOf(body: string): { taskId?: string; taskType?: string } {
+  try {
+    const { taskId, taskType } = JSON.parse(body) as { taskId?: unknown; taskType?: unknown };
+    return { ...(typeof taskId === 'string' ? { taskId } : {}), ...(typeof taskType === 'string' ? { taskType } : {}) };
+  } catch {
+    return {};
   }
 }
 

@@ -36,6 +36,7 @@ const RECEIVE_BATCH = 10;
  */
 export class DeadLetterService {
   private dlqUrl?: Promise<string>;
+  private maxReceives?: Promise<number | undefined>;
 
   constructor(
     private readonly admin: QueueAdmin,
@@ -49,6 +50,19 @@ export class DeadLetterService {
       throw new Error(`cannot find the dead-letter queue of ${this.sourceQueueUrl}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });
     return this.dlqUrl;
+  }
+
+  /**
+   * The receive count at which SQS's own redrive would take a message on its
+   * next receive (the source queue's maxReceiveCount); read once, undefined
+   * when the policy has none or it could not be read.
+   */
+  maxReceiveCount(): Promise<number | undefined> {
+    this.maxReceives ??= this.admin.maxReceiveCountOf(this.sourceQueueUrl).catch(() => {
+      this.maxReceives = undefined;
+      return undefined;
+    });
+    return this.maxReceives;
   }
 
   /** Sends the original body with our attributes; throws (a QueueError) if the DLQ did not take it. */

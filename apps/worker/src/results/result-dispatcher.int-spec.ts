@@ -716,6 +716,39 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
     });
   });
 
+  describe('faults while handling', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('fails the job at once with PROCESSING_FAILED and dead-letters the result when handling it hits a bug', async () => {
+      const userId = `user-${randomUUID()}`;
+      const { taskId } = await openJob(userId);
+      const envelope = golden('graph-generation-completed', taskId, userId);
+      await putResult(envelope);
+      jest.spyOn(graphs, 'replace').mockRejectedValueOnce(new TypeError("Cannot read properties of undefined (reading 'id')"));
+
+      const outcome = await dispatch(envelope);
+
+      expect(outcome).toMatchObject({ kind: 'dead-letter', taskId, taskType: 'GRAPH_GENERATION_RESULT', reason: expect.stringContaining('PROCESSING_FAILED') as unknown });
+      expect(await job(taskId)).toMatchObject({ status: 'FAILED', errorCode: 'PROCESSING_FAILED' });
+      expect(await eventTypes(taskId)).toEqual(['GRAPH_GENERATION_FAILED']);
+    });
+
+    it('retries, changing nothing, while the database is down', async () => {
+      const userId = `user-${randomUUID()}`;
+      const { taskId } = await openJob(userId);
+      const envelope = golden('graph-generation-completed', taskId, userId);
+      await putResult(envelope);
+      const down = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+      jest.spyOn(graphs, 'replace').mockRejectedValueOnce(new Error('Failed query: insert ...', { cause: down }));
+
+      expect(await dispatch(envelope)).toMatchObject({ kind: 'retry', reason: expect.stringContaining('database unavailable') as unknown });
+      expect(await job(taskId)).toMatchObject({ status: 'QUEUED' });
+
+      expect(await dispatch(envelope)).toEqual({ kind: 'done', note: undefined }); // the database is back
+      expect(await job(taskId)).toMatchObject({ status: 'SUCCEEDED' });
+    });
+  });
+
   describe('broken or foreign results', () => {
     it('fails the job with RESULT_NOT_FOUND when the result object is missing', async () => {
       const { taskId } = await openJob();

@@ -1,14 +1,21 @@
 import { Logger } from '@nestjs/common';
-import { type InvalidMessageError, TaskType } from '@app/queue-contracts';
+import { type AnyEnvelope, type InvalidMessageError, TaskType } from '@app/queue-contracts';
 import { Outcomes } from '../consumer/outcome';
 import { CONSUMED_TASK_TYPES, ResultDispatcher } from './result-dispatcher';
 import { type ResultHandler } from './result-handler';
 import { type ResultSupport } from './result-support';
 
-/** ResultSupport as the dispatcher uses it: a message that breaks the contract is dead-lettered with its labels. */
+/** ResultSupport as the dispatcher uses it: a refused message is dead-lettered with its labels. */
 function supportStub(refuseInvalid = (error: InvalidMessageError, reason: string) => Promise.resolve(Outcomes.deadLetter(reason, error))) {
-  return { refuseInvalid: jest.fn(refuseInvalid) } as unknown as ResultSupport & { refuseInvalid: jest.Mock<ReturnType<typeof refuseInvalid>, Parameters<typeof refuseInvalid>> };
+  const refuseFault = (envelope: AnyEnvelope, reason: string) => Promise.resolve(Outcomes.deadLetter(reason, envelope));
+  return { refuseInvalid: jest.fn(refuseInvalid), refuseFault: jest.fn(refuseFault) } as unknown as ResultSupport & {
+    refuseInvalid: jest.Mock<ReturnType<typeof refuseInvalid>, Parameters<typeof refuseInvalid>>;
+    refuseFault: jest.Mock<ReturnType<typeof refuseFault>, Parameters<typeof refuseFault>>;
+  };
 }
+
+/** What node-postgres throws when the server shuts down under it. */
+const databaseDown = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
 
 function handlerFor(taskType: TaskType): ResultHandler {
   return { taskType, handle: () => Promise.resolve(Outcomes.done()) } as ResultHandler;
@@ -61,9 +68,9 @@ describe(`${ResultDispatcher.name} dispatchBatch`, () => {
     expect(summary.handle).toHaveBeenCalledTimes(1);
   });
 
-  it('retries only the messages of a handler that throws', async () => {
-    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const progress = { ...handlerFor(TaskType.GRAPH_GENERATION_PROGRESS), handleBatch: () => Promise.reject(new Error('database down')) };
+  it('retries only the messages of a handler whose dependency is down', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const progress = { ...handlerFor(TaskType.GRAPH_GENERATION_PROGRESS), handleBatch: () => Promise.reject(databaseDown()) };
     const others = CONSUMED_TASK_TYPES.filter((type) => type !== TaskType.GRAPH_GENERATION_PROGRESS).map(handlerFor);
     const dispatcher = new ResultDispatcher([progress, ...others], supportStub());
 
@@ -72,7 +79,29 @@ describe(`${ResultDispatcher.name} dispatchBatch`, () => {
     );
 
     expect(outcomes.map((outcome) => outcome.kind)).toEqual(['retry', 'done', 'retry']);
-    expect(outcomes[0]).toEqual(Outcomes.retry('Error: database down'));
+    expect(outcomes[0]).toEqual(Outcomes.retry('database unavailable: Error [57P01]: terminating connection due to administrator command'));
+    jest.restoreAllMocks();
+  });
+
+  it('refuses (dead-letter, job failed by ResultSupport.refuseFault) only the message a bug breaks, running a failed batch one by one', async () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const bug = new TypeError("Cannot read properties of undefined (reading 'nodes')");
+    const progress = {
+      ...handlerFor(TaskType.GRAPH_GENERATION_PROGRESS),
+      handleBatch: () => Promise.reject(bug),
+      handle: (envelope: AnyEnvelope) => (envelope.taskId === 't3' ? Promise.reject(bug) : Promise.resolve(Outcomes.done())),
+    } as ResultHandler;
+    const support = supportStub();
+    const others = CONSUMED_TASK_TYPES.filter((type) => type !== TaskType.GRAPH_GENERATION_PROGRESS).map(handlerFor);
+    const dispatcher = new ResultDispatcher([progress, ...others], support);
+
+    const outcomes = await dispatcher.dispatchBatch([envelope(TaskType.GRAPH_GENERATION_PROGRESS, 't1'), envelope(TaskType.GRAPH_GENERATION_PROGRESS, 't3')].map(message));
+
+    expect(outcomes[0]).toEqual(Outcomes.done());
+    expect(outcomes[1]).toMatchObject({ kind: 'dead-letter', taskId: 't3', taskType: TaskType.GRAPH_GENERATION_PROGRESS });
+    expect(support.refuseFault).toHaveBeenCalledTimes(1);
+    expect(support.refuseFault.mock.calls[0][1]).toBe("PROCESSING_FAILED: TypeError: Cannot read properties of undefined (reading 'nodes')");
     jest.restoreAllMocks();
   });
 
@@ -101,11 +130,19 @@ describe(`${ResultDispatcher.name} dispatchBatch`, () => {
     });
   });
 
-  it('retries a message that breaks the contract when failing its job throws', async () => {
-    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const dispatcher = new ResultDispatcher(CONSUMED_TASK_TYPES.map(handlerFor), supportStub(() => Promise.reject(new Error('database down'))));
+  it('retries a message that breaks the contract when failing its job meets a database that is down', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const dispatcher = new ResultDispatcher(CONSUMED_TASK_TYPES.map(handlerFor), supportStub(() => Promise.reject(databaseDown())));
 
-    expect(await dispatcher.dispatch(message('not json', 0))).toEqual(Outcomes.retry('Error: database down'));
+    expect(await dispatcher.dispatch(message('not json', 0))).toMatchObject({ kind: 'retry', reason: expect.stringContaining('database unavailable') as unknown });
+    jest.restoreAllMocks();
+  });
+
+  it('dead-letters a message that breaks the contract when failing its job hits a bug', async () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const dispatcher = new ResultDispatcher(CONSUMED_TASK_TYPES.map(handlerFor), supportStub(() => Promise.reject(new RangeError('bug'))));
+
+    expect(await dispatcher.dispatch(message('not json', 0))).toMatchObject({ kind: 'dead-letter' });
     jest.restoreAllMocks();
   });
 });

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { classifyFault, describeFault } from '@app/faults';
 import { type AnyEnvelope, type InvalidMessageError, parseEnvelope, REQUEST_TASK_TYPES, type ResultTaskType, TaskType } from '@app/queue-contracts';
 import { type Outcome, Outcomes, type ReceivedMessage } from '../consumer/outcome';
 import { type EnvelopeOf, RESULT_HANDLERS, type ResultHandler } from './result-handler';
@@ -82,26 +83,65 @@ export class ResultDispatcher {
     return envelope;
   }
 
-  /** Dead-letters a message that breaks the contract, failing the live job it names first; a fault on the way retries it. */
+  /** Dead-letters a message that breaks the contract, failing the live job it names first; a transient fault on the way retries it. */
   private async refuse({ error, reason }: Invalid): Promise<Outcome> {
-    const [outcome] = await this.orRetry(this.support.refuseInvalid(error, reason).then((refused) => [refused]), 1);
-    return outcome;
+    try {
+      return await this.support.refuseInvalid(error, reason);
+    } catch (fault) {
+      return this.afterRefusalFault(fault, reason, { taskId: error.taskId, taskType: error.taskType });
+    }
   }
 
+  /**
+   * Runs a handler; what it throws is classified once (classifyFault). A
+   * transient fault (a dependency down or throttling) retries its messages. A
+   * permanent one (a bug, data that can never be processed) dead-letters each
+   * message with the reason and fails its live job at once (PROCESSING_FAILED);
+   * when a whole batch threw, its messages are first run one by one, so only
+   * the one that breaks is refused.
+   */
   private async run(handler: ResultHandler, routed: readonly Routed[]): Promise<Outcome[]> {
     const envelopes = routed.map(({ envelope }) => envelope);
-    if (handler.handleBatch) return this.orRetry(handler.handleBatch(envelopes), envelopes.length);
-    return Promise.all(envelopes.map(async (envelope) => (await this.orRetry(handler.handle(envelope).then((outcome) => [outcome]), 1))[0]));
+    if (handler.handleBatch && envelopes.length > 0) {
+      try {
+        return await handler.handleBatch(envelopes);
+      } catch (error) {
+        const fault = classifyFault(error);
+        if (fault.transient) return envelopes.map(() => this.transient(error, fault.dependency, envelopes.length));
+        if (envelopes.length > 1) this.logger.warn(`a batch of ${envelopes.length} ${handler.taskType} failed (${describeFault(error)}); handling them one by one`);
+      }
+    }
+    return Promise.all(envelopes.map((envelope) => this.runOne(handler, envelope)));
   }
 
-  /** A thrown handler error is a transient fault until shown otherwise: logged with its stack, retried. */
-  private async orRetry(outcomes: Promise<Outcome[]>, count: number): Promise<Outcome[]> {
+  private async runOne(handler: ResultHandler, envelope: AnyEnvelope): Promise<Outcome> {
     try {
-      return await outcomes;
+      return await handler.handle(envelope as EnvelopeOf<ResultTaskType>);
     } catch (error) {
-      this.logger.error(`handler failed, will retry ${count} message(s): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return Array.from({ length: count }, () => Outcomes.retry(String(error)));
+      const fault = classifyFault(error);
+      if (fault.transient) return this.transient(error, fault.dependency, 1);
+      const reason = `PROCESSING_FAILED: ${describeFault(error)}`;
+      this.logger.error(`task ${envelope.taskId}: ${envelope.taskType} cannot be processed: ${reason}`, error instanceof Error ? error.stack : undefined);
+      try {
+        return await this.support.refuseFault(envelope, reason);
+      } catch (refusalFault) {
+        return this.afterRefusalFault(refusalFault, reason, envelope);
+      }
     }
+  }
+
+  private transient(error: unknown, dependency: string, count: number): Outcome {
+    const reason = `${dependency} unavailable: ${describeFault(error)}`;
+    if (count > 0) this.logger.warn(`${reason}; ${count} message(s) retried`);
+    return Outcomes.retry(reason);
+  }
+
+  /** Failing the job of a refused message failed too: wait for the dependency, or dead-letter without touching the job. */
+  private afterRefusalFault(fault: unknown, reason: string, labels: { taskId?: string | null; taskType?: string | null }): Outcome {
+    const classified = classifyFault(fault);
+    if (classified.transient) return this.transient(fault, classified.dependency, 1);
+    this.logger.error(`refusing a message failed (${describeFault(fault)}); dead-lettering it without failing its job`);
+    return Outcomes.deadLetter(reason, labels);
   }
 }
 

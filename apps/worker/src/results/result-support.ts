@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ObjectStore, ObjectStoreError } from '@app/aws';
 import { type Db, type Job, type JobPatch, JobsRepository, LateResultsRepository } from '@app/database';
 import { type EventDraft, JobLedger, type NotificationType } from '@app/job-events';
-import { type InvalidMessageError } from '@app/queue-contracts';
+import { type AnyEnvelope, type InvalidMessageError } from '@app/queue-contracts';
 import { type DeadLetterOutcome, type Outcome, Outcomes } from '../consumer/outcome';
 import { userMessageFor } from './failure-messages';
 import { FAILED_EVENT, isFinalResultType, JOB_KIND_OF_RESULT } from './job-kinds';
@@ -105,6 +105,22 @@ export class ResultSupport {
     const match = await this.matcher.match(error.taskId ?? null, error.userId, kind);
     if (!match.ok || !isActive(match.job)) return Outcomes.deadLetter(reason, labels);
     const code = 'RESULT_MESSAGE_INVALID';
+    return Outcomes.deadLetter(withVerdict(reason, await this.failJob(match.job, FAILED_EVENT[kind], code, reason), code), labels);
+  }
+
+  /**
+   * A handler failed with a permanent fault (a bug, or data it can never
+   * process): the message is dead-lettered with the reason, and when it is a
+   * final result of a live job of ours (task id, owner and kind match) that
+   * job fails at once with PROCESSING_FAILED and its failure event.
+   */
+  async refuseFault(envelope: AnyEnvelope, reason: string): Promise<DeadLetterOutcome> {
+    const labels = { taskId: envelope.taskId, taskType: envelope.taskType };
+    if (!isFinalResultType(envelope.taskType)) return Outcomes.deadLetter(reason, labels);
+    const kind = JOB_KIND_OF_RESULT[envelope.taskType];
+    const match = await this.matcher.match(envelope.taskId, (envelope.payload as { userId: string }).userId, kind);
+    if (!match.ok || !isActive(match.job)) return Outcomes.deadLetter(reason, labels);
+    const code = 'PROCESSING_FAILED';
     return Outcomes.deadLetter(withVerdict(reason, await this.failJob(match.job, FAILED_EVENT[kind], code, reason), code), labels);
   }
 
