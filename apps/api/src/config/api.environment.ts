@@ -91,6 +91,17 @@ export class ApiEnvironment {
     }
     return problems;
   }
+
+  /**
+   * Longest time a client may take to send a whole request (headers and body);
+   * then it gets 408 and its connection is closed. Not the response: SSE streams
+   * and slow handlers are not cut. The default lets a 50 MiB export arrive over about 3.5 Mbit/s upstream.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  HTTP_REQUEST_TIMEOUT_MS = 120000;
 }
 
 /** JWT_AUDIENCE as a list: split on commas, trimmed, empty entries dropped; unset = []. */

@@ -4,7 +4,7 @@ import { type AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiEnvironment } from '../config/api.environment';
-import { readBody } from '../http/read-body';
+import { readJsonUpload } from '../http/json-body';
 import { type LaunchedJob } from '../jobs/job-launcher';
 import { AddNodeService } from './add-node.service';
 import { GenerateGraphDto } from './generate-graph.dto';
@@ -41,7 +41,7 @@ export class GraphAiController {
     return answer(response, await this.generation.generateFromSources(user.id, body.includeSummary));
   }
 
-  /** The export travels with the request; the body is read raw so its size is bounded and its bytes are stored as sent. */
+  /** The export travels with the request; the body is read raw (after authentication) so its size is bounded and the bytes the gate checked are the bytes stored. */
   @Post('test/generate-json')
   @HttpCode(HttpStatus.ACCEPTED)
   async generateJson(
@@ -49,8 +49,8 @@ export class GraphAiController {
     @Req() request: Request,
     @Query() options: GraphGenerationOptionsDto,
   ): Promise<LaunchedJob> {
-    const body = await readBody(request, this.api.MAX_UPLOAD_BYTES);
-    return this.generation.generateFromExport(user.id, body, options.includeSummary);
+    const upload = await readJsonUpload(request, this.api.MAX_UPLOAD_BYTES);
+    return this.generation.generateFromExport(user.id, upload, options.includeSummary);
   }
 
   /** Adds sources imported since the last graph; 404 without a graph, 200 skipped with nothing new. */

@@ -4,7 +4,8 @@ import { type JobKind, SourcesRepository } from '@app/database';
 import { NotificationType } from '@app/job-events';
 import { buildEnvelope, TaskType } from '@app/queue-contracts';
 import { ApiEnvironment } from '../config/api.environment';
-import { parseChatExport } from '../http/chat-export-body';
+import { checkChatExport } from '../http/chat-export-body';
+import { type JsonUpload } from '../http/json-body';
 import { JobLauncher, type LaunchedJob } from '../jobs/job-launcher';
 import { conversationsOf, notesFile, refsOf } from './source-bundle';
 import { type SkippedJob } from './skipped-job';
@@ -30,10 +31,14 @@ export class GraphGenerationService {
     private readonly aws: AwsEnvironment,
   ) {}
 
-  /** Queues a graph built from a ChatGPT export sent with the request (bytes stored as sent). */
-  generateFromExport(userId: string, body: Buffer, includeSummary = true): Promise<LaunchedJob> {
-    parseChatExport(body);
-    return this.launch(userId, includeSummary, { conversations: body, exclusive: false });
+  /**
+   * Queues a graph built from a ChatGPT export sent with the request. The bytes
+   * stored are the upload's own, which the JSON gate checked (strict UTF-8, no
+   * NUL, no lone surrogate, bounded depth), so the AI can read every one.
+   */
+  generateFromExport(userId: string, upload: JsonUpload, includeSummary = true): Promise<LaunchedJob> {
+    checkChatExport(upload.value);
+    return this.launch(userId, includeSummary, { conversations: upload.bytes, exclusive: false });
   }
 
   /** Queues a graph of every source the user imported; skipped when there is none. */

@@ -1,6 +1,25 @@
 import { ulid } from 'ulid';
 
+type TaskIdPrefix = 'task' | 'task_add_node' | 'summary';
+
 /** Task ids as the AI server has always seen them: `<prefix>_<userId>_<ULID>`. */
-export function newTaskId(prefix: 'task' | 'task_add_node' | 'summary', userId: string): string {
+export function newTaskId(prefix: TaskIdPrefix, userId: string): string {
   return `${prefix}_${userId}_${ulid()}`;
+}
+
+/**
+ * Longest task id newTaskId can make: the longest prefix, a user id of at most
+ * 128 characters (JwtAuthGuard's USER_ID_PATTERN), a ULID (26) and two `_`.
+ */
+export const MAX_TASK_ID_LENGTH = 'task_add_node'.length + 1 + 128 + 1 + 26;
+
+/**
+ * The task-id alphabet: what prefixes, user ids (letters, digits, `_ . @ -`)
+ * and ULIDs are made of. Anything else (a NUL, a control character, a `/`,
+ * non-ASCII) cannot name a job, so it is refused before any query.
+ */
+const TASK_ID_PATTERN = new RegExp(`^[A-Za-z0-9_.@-]{1,${MAX_TASK_ID_LENGTH}}$`);
+
+export function isTaskId(value: string): boolean {
+  return TASK_ID_PATTERN.test(value);
 }

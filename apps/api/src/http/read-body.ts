@@ -3,40 +3,46 @@ import { type Request } from 'express';
 import { ApiException } from './api.exception';
 
 /**
- * Reads a request body into memory, refusing it once it passes `limit` bytes.
- * A refused upload answers with `Connection: close`: the rest of its bytes are
- * still on the socket, so the connection must not be reused for another request.
+ * Reads a request body into memory, refusing it once it passes `limit` bytes;
+ * an empty body gives an empty buffer. A refused upload answers with
+ * `Connection: close`: the rest of its bytes are still on the socket, so the
+ * connection must not be reused for another request. A client that goes away
+ * (or is cut off by the server's request timeout) before the end rejects with
+ * REQUEST_ABORTED, which no one receives but which is not logged as a fault.
  */
 export function readBody(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(request, limit));
+  if (request.readableEnded) return Promise.reject(new Error('readBody: the request body was already read'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let refused = false;
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      outcome();
+    };
     request.on('data', (chunk: Buffer) => {
-      if (refused) return;
+      if (settled) return;
       size += chunk.length;
       if (size > limit) {
-        refused = true;
-        reject(tooLarge(request, limit));
+        settle(() => reject(tooLarge(request, limit)));
         return;
       }
       chunks.push(chunk);
     });
-    request.once('error', reject);
-    request.once('end', () => {
-      if (refused) return;
-      if (size === 0) {
-        reject(new ApiException(HttpStatus.BAD_REQUEST, 'EMPTY_BODY', 'The request body is empty; send a ChatGPT export (a JSON array of conversations)'));
-        return;
-      }
-      resolve(Buffer.concat(chunks, size));
-    });
+    request.once('end', () => settle(() => resolve(Buffer.concat(chunks, size))));
+    request.once('error', () => settle(() => reject(aborted())));
+    request.once('close', () => settle(() => reject(aborted())));
   });
 }
 
 function tooLarge(request: Request, limit: number): ApiException {
   request.res?.setHeader('Connection', 'close');
   return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, 'BODY_TOO_LARGE', `The request body exceeds the limit of ${limit} bytes`);
+}
+
+function aborted(): ApiException {
+  return new ApiException(HttpStatus.BAD_REQUEST, 'REQUEST_ABORTED', 'The request body was not received completely');
 }

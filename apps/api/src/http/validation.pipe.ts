@@ -1,9 +1,26 @@
-import { HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ApiException } from './api.exception';
+
+/**
+ * A body DTO may declare `static precheck(body)`: cheap checks on the plain
+ * value (counts, duplicates) that throw an ApiException with their own code
+ * before class-transformer and class-validator walk every element.
+ */
+export interface PrecheckedDto {
+  precheck(body: unknown): void;
+}
+
+class ApiValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const precheck = (metadata.metatype as Partial<PrecheckedDto> | undefined)?.precheck;
+    if (metadata.type === 'body' && typeof precheck === 'function') precheck.call(metadata.metatype, value);
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}
 
 /** Validates and transforms DTOs (query, params, body), answering 400 in the api's error shape. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ApiValidationPipe({
     transform: true,
     whitelist: true,
     exceptionFactory: (errors: ValidationError[]) =>

@@ -1,6 +1,7 @@
 import { JobsRepository } from '@app/database';
 import { JobLedger } from '@app/job-events';
 import { type ApiTestApp, bearer, bootApiTestApp, readProblem } from '../../test/api-test-app';
+import { MAX_TASK_ID_LENGTH, newTaskId } from '../graph-ai/task-id';
 import { type JobView } from './job.view';
 import { JobsController } from './jobs.controller';
 
@@ -105,6 +106,41 @@ describe(JobsController.name, () => {
       expect(foreignProblem).toMatchObject({ code: 'JOB_NOT_FOUND', message: expect.any(String) as unknown });
       expect(unknownProblem.code).toBe('JOB_NOT_FOUND');
       expect((await get('ben', '/v1/jobs/task_ben_1')).status).toBe(200);
+    });
+
+    it.each([
+      ['a NUL', '/v1/jobs/task_ann_1%00'],
+      ['only a NUL', '/v1/jobs/%00'],
+      ['a control character', '/v1/jobs/task%01ann'],
+      ['a space', '/v1/jobs/task%20ann'],
+      ['non-ASCII', '/v1/jobs/task_%E2%82%AC_1'],
+      ['an encoded slash', '/v1/jobs/task_ann%2F1'],
+      ['a quote', "/v1/jobs/task_ann_1'--"],
+      ['more characters than any task id', `/v1/jobs/task_${'a'.repeat(MAX_TASK_ID_LENGTH)}`],
+    ])('answers a task id with %s with 400 INVALID_TASK_ID, without asking the database', async (_label, path) => {
+      const lookups = jest.spyOn(jobs, 'findForUser');
+      try {
+        const response = await get('ann', path);
+        const text = await response.text();
+        expect({ status: response.status, code: (JSON.parse(text) as { code: string }).code }).toEqual({ status: 400, code: 'INVALID_TASK_ID' });
+        expect(text).not.toContain('task_ann');
+        expect(lookups).not.toHaveBeenCalled();
+      } finally {
+        lookups.mockRestore();
+      }
+    });
+
+    it('looks up the longest task id the api can make (and a 404 for it is still a 404)', async () => {
+      const longest = newTaskId('task_add_node', 'u'.repeat(128));
+      expect(longest).toHaveLength(MAX_TASK_ID_LENGTH);
+      expect((await readProblem(await get('ann', `/v1/jobs/${longest}`))).code).toBe('JOB_NOT_FOUND');
+    });
+
+    it('answers a path that is not percent-encoding with 400 INVALID_PATH, not an echo of it', async () => {
+      const response = await get('ann', '/v1/jobs/task_ann_1%ZZ');
+      const text = await response.text();
+      expect(JSON.parse(text)).toMatchObject({ statusCode: 400, code: 'INVALID_PATH' });
+      expect(text).not.toContain('task_ann_1');
     });
   });
 });

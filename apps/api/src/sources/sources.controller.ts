@@ -5,7 +5,7 @@ import { type AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiEnvironment } from '../config/api.environment';
-import { readBody } from '../http/read-body';
+import { readJsonUpload } from '../http/json-body';
 import { ImportNotesDto } from './import-notes.dto';
 import { type ImportResult, SourcesService } from './sources.service';
 
@@ -37,7 +37,8 @@ export class SourcesController {
   /** A ChatGPT export (JSON array); each conversation becomes a source, keyed by its id. */
   @Post('conversations')
   async importConversations(@CurrentUser() user: AuthenticatedUser, @Req() request: Request): Promise<ImportResult> {
-    return this.imports.importChatExport(user.id, await readBody(request, this.api.MAX_UPLOAD_BYTES));
+    const upload = await readJsonUpload(request, this.api.MAX_UPLOAD_BYTES);
+    return this.imports.importChatExport(user.id, upload.value);
   }
 
   @Post('notes')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type SourceImport, SourcesRepository } from '@app/database';
 import { ulid } from 'ulid';
-import { parseChatExport } from '../http/chat-export-body';
+import { checkChatExport } from '../http/chat-export-body';
 import { type NoteDto } from './import-notes.dto';
 
 export interface ImportResult {
@@ -14,8 +14,9 @@ export interface ImportResult {
 export class SourcesService {
   constructor(private readonly sources: SourcesRepository) {}
 
-  async importChatExport(userId: string, body: Buffer): Promise<ImportResult> {
-    const rows: SourceImport[] = parseChatExport(body).map((conversation) => ({
+  /** `exported`: the parsed upload, as the JSON gate let it through; stored as is (no byte was replaced). */
+  async importChatExport(userId: string, exported: unknown): Promise<ImportResult> {
+    const rows: SourceImport[] = checkChatExport(exported).map((conversation) => ({
       kind: 'conversation',
       id: String(conversation.id),
       title: typeof conversation.title === 'string' ? conversation.title : null,
