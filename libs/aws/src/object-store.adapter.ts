@@ -64,13 +64,26 @@ export class ObjectStore implements OnApplicationShutdown {
     throw new ObjectStoreError('STORAGE_ERROR', `S3 get of "${key}" returned no readable body`, key);
   }
 
-  async getText(key: string): Promise<string> {
-    const stream = await this.get(key);
-    return this.attempt('read', key, () => text(stream));
+  /**
+   * The object as text. With `maxBytes`, an object larger than that is refused
+   * (OBJECT_TOO_LARGE) from its declared length before any byte is read, or as
+   * soon as more bytes than that arrive, so memory stays bounded.
+   */
+  async getText(key: string, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+    const output = await this.attempt('get', key, () => this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
+    const body = output.Body;
+    if (!(body instanceof Readable)) throw new ObjectStoreError('STORAGE_ERROR', `S3 get of "${key}" returned no readable body`, key);
+    const tooLarge = (size: string) => new ObjectStoreError('OBJECT_TOO_LARGE', `Object "${key}" is ${size} bytes, over the limit of ${maxBytes}`, key);
+    if (output.ContentLength !== undefined && output.ContentLength > maxBytes) {
+      body.destroy();
+      throw tooLarge(String(output.ContentLength));
+    }
+    if (maxBytes === Number.POSITIVE_INFINITY) return this.attempt('read', key, () => text(body));
+    return this.attempt('read', key, () => boundedText(body, maxBytes, () => tooLarge(`more than ${maxBytes}`)));
   }
 
-  async getJson<T = unknown>(key: string): Promise<T> {
-    const raw = await this.getText(key);
+  async getJson<T = unknown>(key: string, options: { maxBytes?: number } = {}): Promise<T> {
+    const raw = await this.getText(key, options.maxBytes);
     try {
       return JSON.parse(raw) as T;
     } catch (error) {
@@ -102,6 +115,18 @@ export class ObjectStore implements OnApplicationShutdown {
     } catch (error) {
       const mapped = toObjectStoreError(error, 'head', this.bucket, key);
       if (mapped.code === 'OBJECT_NOT_FOUND') return false;
+      throw mapped;
+    }
+  }
+
+  /** The object's size in bytes, or undefined when it does not exist (or S3 does not say). */
+  async size(key: string): Promise<number | undefined> {
+    try {
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return head.ContentLength;
+    } catch (error) {
+      const mapped = toObjectStoreError(error, 'head', this.bucket, key);
+      if (mapped.code === 'OBJECT_NOT_FOUND') return undefined;
       throw mapped;
     }
   }
@@ -149,4 +174,19 @@ export class ObjectStore implements OnApplicationShutdown {
       throw toObjectStoreError(error, action, this.bucket, key);
     }
   }
+}
+
+/** Reads a stream as UTF-8 text, destroying it and throwing `tooLarge()` once more than `maxBytes` arrived. */
+async function boundedText(stream: Readable, maxBytes: number, tooLarge: () => Error): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      stream.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }

@@ -1,4 +1,4 @@
-export type ObjectStoreErrorCode = 'OBJECT_NOT_FOUND' | 'STORAGE_UNAVAILABLE' | 'INVALID_CONTENT' | 'STORAGE_ERROR';
+export type ObjectStoreErrorCode = 'OBJECT_NOT_FOUND' | 'OBJECT_TOO_LARGE' | 'STORAGE_UNAVAILABLE' | 'INVALID_CONTENT' | 'STORAGE_ERROR';
 
 /**
  * Every failure of ObjectStore. `transient` is true only for STORAGE_UNAVAILABLE

@@ -146,6 +146,21 @@ describe(ObjectStore.name, () => {
     it('fails with OBJECT_NOT_FOUND for a missing key', async () => {
       await expect(rejectionOf(store.getJson('json/missing.json'))).resolves.toMatchObject({ code: 'OBJECT_NOT_FOUND' });
     });
+
+    it('refuses an object over maxBytes with OBJECT_TOO_LARGE, permanent, and reads one at the limit', async () => {
+      await store.put('json/big.json', JSON.stringify({ text: 'y'.repeat(2000) }));
+      const size = (await store.size('json/big.json')) ?? 0;
+      await expect(rejectionOf(store.getJson('json/big.json', { maxBytes: size - 1 }))).resolves.toMatchObject({ code: 'OBJECT_TOO_LARGE', transient: false });
+      await expect(store.getJson('json/big.json', { maxBytes: size })).resolves.toEqual({ text: 'y'.repeat(2000) });
+    });
+  });
+
+  describe('size', () => {
+    it('is the stored length, and undefined for a missing key', async () => {
+      await store.put('size/five', 'hello');
+      await expect(store.size('size/five')).resolves.toBe(5);
+      await expect(store.size('size/missing')).resolves.toBeUndefined();
+    });
   });
 
   describe('exists', () => {

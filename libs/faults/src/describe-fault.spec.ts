@@ -1,4 +1,4 @@
-import { describeFault } from './describe-fault';
+import { describeFault, stackFrames } from './describe-fault';
 
 describe(describeFault.name, () => {
   it('cuts a failed query at its parameters, which hold user content', () => {
@@ -17,5 +17,13 @@ describe(describeFault.name, () => {
   it('names non-errors without printing objects', () => {
     expect(describeFault({ secret: 'token' })).toBe('object');
     expect(describeFault('plain text\nsecond line')).toBe('plain text');
+  });
+
+  it('gives the call frames of a stack without its message', () => {
+    const error = new Error('Failed query: select 1\nparams: {"note":"private"}');
+    const frames = stackFrames(error) ?? '';
+    expect(frames).toMatch(/^\s+at /);
+    expect(frames).not.toContain('private');
+    expect(stackFrames('not an error')).toBeUndefined();
   });
 });

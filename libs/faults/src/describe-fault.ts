@@ -27,3 +27,10 @@ function describeOne(error: unknown): string {
 function firstLine(text: string): string {
   return text.split('\n', 1)[0].trim();
 }
+
+/** The call frames of an error's stack (its `at ...` lines, at most 8), without the message that heads it. */
+export function stackFrames(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !error.stack) return undefined;
+  const frames = error.stack.split('\n').filter((line) => /^\s+at /.test(line));
+  return frames.length > 0 ? frames.slice(0, 8).join('\n') : undefined;
+}

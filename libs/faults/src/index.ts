@@ -1,2 +1,2 @@
 export { classifyFault, type Dependency, type Fault } from './classify-fault';
-export { describeFault } from './describe-fault';
+export { describeFault, stackFrames } from './describe-fault';

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { describeFault } from '@app/faults';
 import {
   DatabaseService,
   type Db,
@@ -110,7 +111,7 @@ export class JobLedger {
     try {
       await this.publisher.publish(event);
     } catch (error) {
-      this.logger.warn(`event ${event.id} of task ${event.taskId} is logged but was not announced: ${String(error)}`);
+      this.logger.warn(`event ${event.id} of task ${event.taskId} is logged but was not announced: ${describeFault(error)}`);
     }
   }
 }

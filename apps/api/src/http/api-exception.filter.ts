@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { classifyFault, type Dependency, describeFault } from '@app/faults';
+import { classifyFault, type Dependency, describeFault, stackFrames } from '@app/faults';
 import { type Response } from 'express';
 
 /** Seconds a client should wait before retrying while a dependency is down. */
@@ -48,7 +48,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       });
       return;
     }
-    this.logger.error(`INTERNAL_ERROR: ${describeFault(error)}`, error instanceof Error ? error.stack?.split('\n').slice(1, 6).join('\n') : undefined);
+    this.logger.error(`INTERNAL_ERROR: ${describeFault(error)}`, stackFrames(error));
     response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' });
   }
 }

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ObjectStore, QueuePublisher } from '@app/aws';
 import { type JobKind } from '@app/database';
+import { describeFault } from '@app/faults';
 import { ExclusiveJobConflict, JobLedger } from '@app/job-events';
 import { ApiEnvironment } from '../config/api.environment';
 import { ApiException } from '../http/api.exception';
@@ -68,7 +69,7 @@ export class JobLauncher {
     try {
       await this.queue.send(this.api.SQS_REQUEST_QUEUE_URL, launch.envelope);
     } catch (error) {
-      this.logger.error(`task ${launch.taskId}: request message not sent: ${String(error)}`);
+      this.logger.error(`task ${launch.taskId}: request message not sent: ${describeFault(error)}`);
       await this.failUnsent(launch);
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, 'QUEUE_UNAVAILABLE', 'The job could not be queued; please try again shortly');
     }
@@ -80,7 +81,7 @@ export class JobLauncher {
     try {
       for (const object of launch.objects) await this.store.put(object.key, object.body);
     } catch (error) {
-      this.logger.error(`task ${launch.taskId}: bundle upload failed: ${String(error)}`);
+      this.logger.error(`task ${launch.taskId}: bundle upload failed: ${describeFault(error)}`);
       await this.removeObjects(launch);
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, 'STORAGE_UNAVAILABLE', 'The upload could not be stored; please try again shortly');
     }
@@ -99,7 +100,7 @@ export class JobLauncher {
   private async removeObjects(launch: JobLaunch): Promise<void> {
     for (const object of launch.objects) {
       await this.store.delete(object.key).catch((error: unknown) => {
-        this.logger.warn(`task ${launch.taskId}: could not remove ${object.key}: ${String(error)}`);
+        this.logger.warn(`task ${launch.taskId}: could not remove ${object.key}: ${describeFault(error)}`);
       });
     }
   }

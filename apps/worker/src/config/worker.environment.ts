@@ -54,6 +54,17 @@ export class WorkerEnvironment {
   @Max(600_000)
   WORKER_RETRY_MAX_DELAY_MS = 30_000;
 
+  /**
+   * Largest result file the worker reads; a larger one fails its job with
+   * RESULT_TOO_LARGE (and is dead-lettered) before it is read whole. Files over
+   * 1 MiB are read one at a time, so this bounds the worker's memory per file.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024 * 1024)
+  @Max(512 * 1024 * 1024)
+  WORKER_MAX_RESULT_BYTES = 16 * 1024 * 1024;
+
   /** How long a live job may hear nothing (no progress, no result) before it fails with JOB_TIMED_OUT. */
   @Type(() => Number)
   @IsInt()

@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { describeFault, stackFrames } from '@app/faults';
 import { DeadLetterService } from '../dead-letters/dead-letter.service';
 import { ResultDispatcher } from '../results/result-dispatcher';
 import { type DeadLetterOutcome, type Outcome, Outcomes, type ReceivedMessage } from './outcome';
@@ -145,7 +146,7 @@ export class ResultQueueConsumer implements OnApplicationBootstrap, BeforeApplic
 
   private dispatch(messages: readonly Received[]): Promise<Outcome[]> {
     return this.dispatcher.dispatchBatch(messages).catch((error: unknown): Outcome[] => {
-      this.logger.error(`batch of ${messages.length}: dispatch failed, will retry: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.logger.error(`batch of ${messages.length}: dispatch failed, will retry: ${describeFault(error)}`, stackFrames(error));
       return messages.map(() => Outcomes.retry(String(error)));
     });
   }

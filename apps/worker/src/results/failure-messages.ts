@@ -5,6 +5,7 @@ const MESSAGES: Record<string, string> = {
   RESULT_MISSING: 'The AI finished without producing a result. Please try again.',
   RESULT_NOT_FOUND: 'The AI result could not be found. Please try again.',
   RESULT_INVALID: 'The AI produced a result we could not read. Please try again.',
+  RESULT_TOO_LARGE: 'The graph came out too large to store. Try again with fewer conversations.',
   RESULT_KEY_FOREIGN: 'The AI answer pointed at data that does not belong to this job, so it was not used. Please try again.',
   RESULT_MESSAGE_INVALID: 'The AI sent an answer we could not understand. Please try again.',
   GRAPH_NOT_FOUND: 'There is no graph yet. Generate a graph first, then try again.',

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { classifyFault, describeFault } from '@app/faults';
+import { classifyFault, describeFault, stackFrames } from '@app/faults';
 import { type AnyEnvelope, type InvalidMessageError, parseEnvelope, REQUEST_TASK_TYPES, type ResultTaskType, TaskType } from '@app/queue-contracts';
 import { type Outcome, Outcomes, type ReceivedMessage } from '../consumer/outcome';
 import { type EnvelopeOf, RESULT_HANDLERS, type ResultHandler } from './result-handler';
@@ -121,7 +121,7 @@ export class ResultDispatcher {
       const fault = classifyFault(error);
       if (fault.transient) return this.transient(error, fault.dependency, 1);
       const reason = `PROCESSING_FAILED: ${describeFault(error)}`;
-      this.logger.error(`task ${envelope.taskId}: ${envelope.taskType} cannot be processed: ${reason}`, error instanceof Error ? error.stack : undefined);
+      this.logger.error(`task ${envelope.taskId}: ${envelope.taskType} cannot be processed: ${reason}`, stackFrames(error));
       try {
         return await this.support.refuseFault(envelope, reason);
       } catch (refusalFault) {

@@ -1,14 +1,21 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ObjectStore, ObjectStoreError } from '@app/aws';
 import { type Db, type Job, type JobPatch, JobsRepository, LateResultsRepository } from '@app/database';
 import { type EventDraft, JobLedger, type NotificationType } from '@app/job-events';
 import { type AnyEnvelope, type InvalidMessageError } from '@app/queue-contracts';
 import { type DeadLetterOutcome, type Outcome, Outcomes } from '../consumer/outcome';
+import { WorkerEnvironment } from '../config/worker.environment';
 import { userMessageFor } from './failure-messages';
 import { FAILED_EVENT, isFinalResultType, JOB_KIND_OF_RESULT } from './job-kinds';
 import { JobMatcher } from './job-matcher';
 import { type EnvelopeOf } from './result-handler';
 import { type FinalResultType, RESULT_KEY_FIELDS, resolveResultKey } from './result-key';
+
+/** Largest result file the worker reads (WORKER_MAX_RESULT_BYTES); larger fails its job with RESULT_TOO_LARGE. */
+export const DEFAULT_MAX_RESULT_BYTES = 16 * 1024 * 1024;
+/** Result files above this are read one at a time. */
+const LARGE_FILE_BYTES = 1024 * 1024;
+const DOWNLOAD_CODES: Partial<Record<ObjectStoreError['code'], string>> = { OBJECT_NOT_FOUND: 'RESULT_NOT_FOUND', OBJECT_TOO_LARGE: 'RESULT_TOO_LARGE' };
 
 /** A final result envelope (progress has its own handler). */
 export type FinalEnvelope = EnvelopeOf<FinalResultType>;
@@ -64,13 +71,21 @@ export function joinWarnings(...parts: readonly (string | null | undefined)[]): 
 export class ResultSupport {
   private readonly logger = new Logger(ResultSupport.name);
 
+  /** Large result files are read and parsed one at a time, so their memory never adds up. */
+  private largeReads: Promise<unknown> = Promise.resolve();
+  private readonly maxResultBytes: number;
+
   constructor(
     private readonly matcher: JobMatcher,
     private readonly ledger: JobLedger,
     private readonly store: ObjectStore,
     private readonly jobs: JobsRepository,
     private readonly lateResults: LateResultsRepository,
-  ) {}
+    // Optional only so specs that wire the handlers without config keep working; the apps always provide it.
+    @Optional() worker?: WorkerEnvironment,
+  ) {
+    this.maxResultBytes = worker?.WORKER_MAX_RESULT_BYTES ?? DEFAULT_MAX_RESULT_BYTES;
+  }
 
   /**
    * The live job this result answers; a foreign result is dead-lettered, a
@@ -133,6 +148,8 @@ export class ResultSupport {
     if (!key) return { ok: false, outcome: await this.fail(context, 'RESULT_MISSING', `COMPLETED without ${field}`) };
     const download = await this.download(key, parse);
     if (download.ok === 'retry') return { ok: false, outcome: Outcomes.retry(download.reason) };
+    // Too large is evidence for operators too: the job fails and the message is dead-lettered.
+    if (!download.ok && download.code === 'RESULT_TOO_LARGE') return { ok: false, outcome: await this.reject(context, download.code, download.detail) };
     if (!download.ok) return { ok: false, outcome: await this.fail(context, download.code, download.detail) };
     return { ok: true, value: { key, value: download.value } };
   }
@@ -217,13 +234,28 @@ export class ResultSupport {
 
   private async download<T>(key: string, parse: FileParser<T>): Promise<Download<T>> {
     try {
-      const parsed = parse(await this.store.getJson(key));
+      const parsed = parse(await this.readBounded(key));
       return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, code: 'RESULT_INVALID', detail: `${key}: ${parsed.problems.join('; ')}` };
     } catch (error) {
       if (!(error instanceof ObjectStoreError)) throw error;
       if (error.transient) return { ok: 'retry', reason: `result ${key} not readable yet: ${error.message}` };
-      return { ok: false, code: error.code === 'OBJECT_NOT_FOUND' ? 'RESULT_NOT_FOUND' : 'RESULT_INVALID', detail: `${key}: ${error.message}` };
+      return { ok: false, code: DOWNLOAD_CODES[error.code] ?? 'RESULT_INVALID', detail: `${key}: ${error.message}` };
     }
+  }
+
+  /**
+   * A result file as JSON, refused above WORKER_MAX_RESULT_BYTES before it is
+   * read whole. Files over LARGE_FILE_BYTES wait for each other (one read and
+   * parse at a time), so a receive of ten big results costs one file's memory.
+   */
+  private readBounded(key: string): Promise<unknown> {
+    const read = () => this.store.getJson(key, { maxBytes: this.maxResultBytes });
+    return this.store.size(key).then((size) => {
+      if (size === undefined || size <= LARGE_FILE_BYTES) return read();
+      const turn = this.largeReads.then(read, read);
+      this.largeReads = turn.catch(() => undefined);
+      return turn;
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type Job, JobsRepository } from '@app/database';
+import { describeFault } from '@app/faults';
 import { JobLedger } from '@app/job-events';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { userMessageFor } from '../results/failure-messages';
@@ -74,7 +75,7 @@ export class JobTimeoutSweeper implements OnApplicationBootstrap, BeforeApplicat
         if (this.stopping) break;
       }
     } catch (error) {
-      this.logger.error(`job timeout sweep failed: ${String(error)}`);
+      this.logger.error(`job timeout sweep failed: ${describeFault(error)}`);
     }
     return timedOut;
   }
@@ -99,7 +100,7 @@ export class JobTimeoutSweeper implements OnApplicationBootstrap, BeforeApplicat
       return 'timed-out';
     } catch (error) {
       if (error instanceof DeadlineMoved) return 'skipped';
-      this.logger.error(`task ${job.taskId}: could not time out: ${String(error)}`);
+      this.logger.error(`task ${job.taskId}: could not time out: ${describeFault(error)}`);
       return 'error';
     }
   }
