@@ -1,12 +1,13 @@
-import { ConsoleLogger, type LoggerService } from '@nestjs/common';
+import { type LoggerService } from '@nestjs/common';
+import { BoundedConsoleLogger } from './bounded-logger';
 import { EnvironmentValidationError } from './environment-validation.error';
 import { LOG_LEVELS, type RuntimeEnvironment } from './runtime.environment';
 
-/** JSON lines in production (one object per line, for CloudWatch), colours locally. */
+/** JSON lines in production (one object per line, for CloudWatch), colours locally; every line bounded. */
 export function createLogger(runtime: Pick<RuntimeEnvironment, 'LOG_FORMAT' | 'LOG_LEVEL'>): LoggerService {
   const json = runtime.LOG_FORMAT === 'json';
   const logLevels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(runtime.LOG_LEVEL) + 1);
-  return new ConsoleLogger({ json, logLevels: [...logLevels] }); // colours unless json or NO_COLOR is set
+  return new BoundedConsoleLogger({ json, logLevels: [...logLevels] }); // colours unless json or NO_COLOR is set
 }
 
 /** What a start-up reports as up: a short description per component, e.g. `{ api: 'http://127.0.0.1:3000' }`. */
