@@ -1,18 +1,8 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ObjectStoreError, QueueError } from '@app/aws';
 import { Client } from 'pg';
-import { createServer } from 'node:net';
+import { freePort } from '../../../test/support/free-port';
 import { classifyFault } from './classify-fault';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 function pgError(code: string, message = 'x'): Error {
   return Object.assign(new Error(message), { code, severity: 'FATAL' });
@@ -21,13 +11,13 @@ function pgError(code: string, message = 'x'): Error {
 describe(classifyFault.name, () => {
   describe('real client failures', () => {
     it('calls a refused PostgreSQL connection transient', async () => {
-      const client = new Client({ host: '127.0.0.1', port: await closedPort(), connectionTimeoutMillis: 1000 });
+      const client = new Client({ host: '127.0.0.1', port: await freePort(), connectionTimeoutMillis: 1000 });
       const error = await client.connect().then(() => undefined, (failure: unknown) => failure);
       expect(classifyFault(error)).toEqual({ transient: true, dependency: 'network' });
     });
 
     it('calls an S3 endpoint that refuses connections transient', async () => {
-      const s3 = new S3Client({ endpoint: `http://127.0.0.1:${await closedPort()}`, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+      const s3 = new S3Client({ endpoint: `http://127.0.0.1:${await freePort()}`, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
       const error = await s3.send(new GetObjectCommand({ Bucket: 'b', Key: 'k' })).then(() => undefined, (failure: unknown) => failure);
       expect(classifyFault(error).transient).toBe(true);
       s3.destroy();

@@ -1,17 +1,8 @@
-import { createServer } from 'node:net';
+import { freePort } from '../../../../test/support/free-port';
 import { reachableRedisUrl } from '../../../../test/support/test-redis';
 import { type ApiTestApp, bootApiTestApp } from '../../test/api-test-app';
 import { PROBE_TIMEOUT_MS } from './dependency-probes';
 import { HealthController } from './health.controller';
-
-async function closedPort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 describe(HealthController.name, () => {
   let api: ApiTestApp;
@@ -47,7 +38,7 @@ describe(HealthController.name, () => {
     });
 
     it('answers 503 within the probe timeout, naming S3 and SQS as down, while the AWS endpoint is unreachable', async () => {
-      const cut = await bootApiTestApp('health-cut', { aws: api.aws, env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${await closedPort()}` } });
+      const cut = await bootApiTestApp('health-cut', { aws: api.aws, env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${await freePort()}` } });
       try {
         const started = Date.now();
         const response = await fetch(`${cut.base}/health/ready`);
