@@ -20,18 +20,25 @@ interface TaskDefinition {
 
 const read = (path: string) => readFileSync(resolve(REPO_ROOT, path), 'utf8');
 const taskDefinition = (name: string) => JSON.parse(read(`ecs/${name}.task-definition.json`)) as TaskDefinition;
-const SECRET_NAMES = ['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'SENTRY_DSN'];
+const SECRET_NAMES = ['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'SENTRY_DSN', 'SESSION_SECRET'];
+/** What the deploy pipeline puts in for `${CORS_ORIGINS}`: the web app's origins. */
+const CORS_ORIGINS = 'https://app.graphnode.dev,https://staging.graphnode.dev';
 
 /** The environment ECS would give the container, with secrets and placeholders filled by plausible values. */
 function containerEnvironment(container: ContainerDefinition): Record<string, string> {
   const fill = (value: string) =>
-    value.replace('${AWS_REGION}', 'eu-west-1').replace('${AWS_ACCOUNT_ID}', '123456789012').replace('${ENVIRONMENT}', 'prod');
+    value
+      .replace('${AWS_REGION}', 'eu-west-1')
+      .replace('${AWS_ACCOUNT_ID}', '123456789012')
+      .replace('${ENVIRONMENT}', 'prod')
+      .replace('${CORS_ORIGINS}', CORS_ORIGINS);
   const env = Object.fromEntries(container.environment.map(({ name, value }) => [name, fill(fill(value))]));
   const secretValues: Record<string, string> = {
     JWT_SECRET: 'x'.repeat(48),
     DATABASE_URL: 'postgres://app@db.internal:5432/graphnode',
     REDIS_URL: 'rediss://cache.internal:6379',
     SENTRY_DSN: 'https://key@o1.ingest.sentry.io/1',
+    SESSION_SECRET: 'y'.repeat(48),
   };
   for (const secret of container.secrets) env[secret.name] = secretValues[secret.name];
   return env;
@@ -76,6 +83,20 @@ describe('deployment files', () => {
       expect(container.command.slice(0, 1)).toEqual(['node']);
       expect(container.command[1]).toBe(`dist/apps/${name}/apps/${name}/src/main.js`);
       expect(existsSync(resolve(REPO_ROOT, 'apps', name, 'src/main.ts'))).toBe(true);
+    });
+  });
+
+  describe('ecs/api.task-definition.json, for the web client', () => {
+    const [container] = taskDefinition('api').containerDefinitions;
+
+    it('takes the login service\'s cookie secret from Secrets Manager and the web origins from the pipeline', () => {
+      expect(container.secrets.find((secret) => secret.name === 'SESSION_SECRET')?.valueFrom).toMatch(
+        /^arn:aws:secretsmanager:\$\{AWS_REGION\}:\$\{AWS_ACCOUNT_ID\}:secret:graphnode\/\$\{ENVIRONMENT\}\/session-secret$/,
+      );
+      expect(container.environment).toContainEqual({ name: 'CORS_ORIGINS', value: '${CORS_ORIGINS}' });
+      const config = loadApiConfig(containerEnvironment(container));
+      expect(config.api.SESSION_SECRET).toBe('y'.repeat(48));
+      expect(config.api.CORS_ORIGINS).toBe(CORS_ORIGINS);
     });
   });
 

@@ -2,6 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { createLogger } from '@app/config';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { type ApiConfig } from './config/api.config';
+import { parseCorsOrigins } from './config/web-client';
+import { useWebClientCors } from './http/cors';
 import { ApiExpressAdapter } from './http/api-express-adapter';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { useJsonBodies } from './http/json-body';
@@ -15,6 +17,7 @@ import { createValidationPipe } from './http/validation.pipe';
  * routes get small JSON bodies. The HTTP server bounds how long a client may take to send
  * a request (HTTP_REQUEST_TIMEOUT_MS), and app.close() cuts requests still in flight after
  * half the shutdown budget, so a stalled upload can neither hold a connection nor the shutdown.
+ * CORS comes first, so every answer to the web app's origins (the gate's 4xx included) carries it.
  */
 export async function createApiApp(module: unknown, config: Pick<ApiConfig, 'runtime' | 'api'>): Promise<NestExpressApplication> {
   const adapter = new ApiExpressAdapter({
@@ -27,6 +30,7 @@ export async function createApiApp(module: unknown, config: Pick<ApiConfig, 'run
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  useWebClientCors(app, parseCorsOrigins(config.api.CORS_ORIGINS));
   useJsonBodies(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());

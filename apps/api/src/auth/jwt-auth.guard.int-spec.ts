@@ -1,4 +1,5 @@
 import { JwtService, type JwtSignOptions } from '@nestjs/jwt';
+import { sign } from 'cookie-signature';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { type ApiTestApp, bootApiTestApp, JWT_SECRET, signToken, tokenFor } from '../../test/api-test-app';
@@ -24,10 +25,12 @@ function devScriptToken(userId: string): string {
   return execFileSync(process.execPath, [script, userId], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', JWT_SECRET } }).trim();
 }
 
+/** The message of a 401, which always has a code: AUTH_REQUIRED without a token, TOKEN_EXPIRED or TOKEN_INVALID with a bad one. */
 async function rejection(response: Response): Promise<string> {
   expect(response.status).toBe(401);
-  const body = (await response.json()) as { statusCode: number; message: string };
+  const body = (await response.json()) as { statusCode: number; code: string; message: string };
   expect(body.statusCode).toBe(401);
+  expect(body.code).toBe(body.message === TOKEN_REJECTIONS.missing ? 'AUTH_REQUIRED' : body.message === TOKEN_REJECTIONS.expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID');
   return body.message;
 }
 
@@ -85,13 +88,14 @@ describe(JwtAuthGuard.name, () => {
       const response = await jobsWith(headers);
 
       expect(response.status).toBe(401);
-      const body = (await response.json()) as { statusCode: number; message: string };
+      const body = (await response.json()) as { statusCode: number; code: string; message: string };
       expect(body.statusCode).toBe(401);
+      expect(body.code).toMatch(/^(AUTH_REQUIRED|TOKEN_EXPIRED|TOKEN_INVALID)$/);
       expect(body.message.length).toBeGreaterThan(0);
     });
 
     it.each([
-      ['no token', () => ({}), 'A bearer token is required'],
+      ['no token', () => ({}), TOKEN_REJECTIONS.missing],
       ['a token without exp', () => ({ Authorization: `Bearer ${signExactly({ sub: 'alice' })}` }), TOKEN_REJECTIONS.noExpiry],
       ['a token without exp or iat', () => ({ Authorization: `Bearer ${signExactly({ sub: 'alice' }, { noTimestamp: true })}` }), TOKEN_REJECTIONS.noExpiry],
       ['a token with exp in the year 2200', () => ({ Authorization: `Bearer ${signToken({ sub: 'alice', exp: 7_258_118_400 })}` }), TOKEN_REJECTIONS.tooLong],
@@ -128,9 +132,23 @@ describe(JwtAuthGuard.name, () => {
       expect(await streamStatus(`&access_token=${signToken({ sub: 'alice', exp: now() + 8 * DAY })}`)).toBe(401);
     });
 
-    it('does not take ?access_token= or the cookie on /v1/jobs', async () => {
+    it('does not take ?access_token= on /v1/jobs, but takes the access_token cookie there', async () => {
       expect((await fetch(`${api.base}/v1/jobs?access_token=${tokenFor('alice')}`)).status).toBe(401);
-      expect((await jobsWith({ Cookie: `access_token=${tokenFor('alice')}` })).status).toBe(401);
+      expect((await jobsWith({ Cookie: `access_token=${tokenFor('alice')}` })).status).toBe(200);
+    });
+
+    it('counts a signed access_token cookie as absent while SESSION_SECRET is unset', async () => {
+      const signed = `access_token=${encodeURIComponent(`s:${sign(tokenFor('alice'), 'whatever-secret-the-login-service-has')}`)}`;
+      expect(await rejection(await jobsWith({ Cookie: signed }))).toBe(TOKEN_REJECTIONS.missing);
+      expect(await streamStatus('', { Cookie: signed })).toBe(401);
+    });
+
+    it('takes the user from the userId claim (what the login service mints) as from sub', async () => {
+      expect((await jobsWith({ Authorization: `Bearer ${signToken({ userId: 'alice', sessionId: '0123456789abcdef' })}` })).status).toBe(200);
+      expect((await jobsWith({ Authorization: `Bearer ${signToken({ userId: 'alice', sub: 'alice' })}` })).status).toBe(200);
+      expect(await rejection(await jobsWith({ Authorization: `Bearer ${signToken({ userId: 'alice', sub: 'bob' })}` }))).toBe(TOKEN_REJECTIONS.subject);
+      expect(await rejection(await jobsWith({ Authorization: `Bearer ${signToken({ userId: 42 })}` }))).toBe(TOKEN_REJECTIONS.subject);
+      expect(await rejection(await jobsWith({ Authorization: `Bearer ${signToken({ userId: 'a/b' })}` }))).toBe(TOKEN_REJECTIONS.subject);
     });
 
     it('takes ?access_token= on the notification stream', async () => {

@@ -1,8 +1,9 @@
 import { type ApiEnvironment, parseJwtAudiences } from '../config/api.environment';
 
 /**
- * What a bearer token must satisfy beyond its HS256 signature (which, with
- * `exp` and `nbf` against the clock tolerance, jsonwebtoken checks first).
+ * What a token (bearer header, cookie or SSE query) must satisfy beyond its
+ * HS256 signature (which, with `exp` and `nbf` against the clock tolerance,
+ * jsonwebtoken checks first).
  */
 export interface TokenPolicy {
   /** Longest lifetime: `exp - now` (plus the clock tolerance) and `exp - iat` may not exceed it. */
@@ -20,8 +21,8 @@ export interface TokenPolicy {
  * never what would have been accepted (issuer, audience, limits).
  */
 export const TOKEN_REJECTIONS = {
-  missing: 'A bearer token is required',
-  invalid: 'The bearer token is invalid',
+  missing: 'An access token is required (Authorization: Bearer or the access_token cookie)',
+  invalid: 'The access token is invalid',
   expired: 'The token has expired',
   notYetValid: 'The token is not valid yet',
   noExpiry: 'The token has no expiry',
@@ -31,6 +32,18 @@ export const TOKEN_REJECTIONS = {
   audience: 'The token audience is not accepted',
   subject: 'The token subject is not a valid user id',
 } as const;
+
+export type TokenRejection = (typeof TOKEN_REJECTIONS)[keyof typeof TOKEN_REJECTIONS];
+
+/**
+ * The stable `code` of each 401: AUTH_REQUIRED when no token was presented,
+ * TOKEN_EXPIRED when it has expired, TOKEN_INVALID for every other refusal.
+ */
+export function rejectionCode(rejection: TokenRejection): 'AUTH_REQUIRED' | 'TOKEN_EXPIRED' | 'TOKEN_INVALID' {
+  if (rejection === TOKEN_REJECTIONS.missing) return 'AUTH_REQUIRED';
+  if (rejection === TOKEN_REJECTIONS.expired) return 'TOKEN_EXPIRED';
+  return 'TOKEN_INVALID';
+}
 
 export function tokenPolicyFrom(
   api: Pick<ApiEnvironment, 'JWT_MAX_TTL_SECONDS' | 'JWT_CLOCK_TOLERANCE_SECONDS' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>,
@@ -48,7 +61,7 @@ export function tokenPolicyFrom(
  * undefined when they keep it. Expiry itself is jsonwebtoken's check; this one
  * insists there is an `exp` at all and that it is not too far away.
  */
-export function claimsProblem(claims: Readonly<Record<string, unknown>>, policy: TokenPolicy, nowSeconds: number): string | undefined {
+export function claimsProblem(claims: Readonly<Record<string, unknown>>, policy: TokenPolicy, nowSeconds: number): TokenRejection | undefined {
   const { exp, iat, iss, aud } = claims;
   if (!isTime(exp)) return TOKEN_REJECTIONS.noExpiry;
   if (exp - nowSeconds > policy.maxTtlSeconds + policy.clockToleranceSeconds) return TOKEN_REJECTIONS.tooLong;

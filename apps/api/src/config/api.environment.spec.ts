@@ -1,6 +1,7 @@
 import { DEV_ONLY_JWT_SECRET, EnvironmentValidationError, loadEnvironment } from '@app/config';
 import { ApiEnvironment, parseJwtAudiences } from './api.environment';
 import { loadApiConfig } from './api.config';
+import { isExactOrigin, LOGIN_SERVICE_FALLBACK_SESSION_SECRET, parseCorsOrigins } from './web-client';
 
 const minimal = {
   JWT_SECRET: 'a-secret-of-our-own-that-is-long-enough',
@@ -97,6 +98,64 @@ describe(ApiEnvironment.name, () => {
       for (const variable of ['JWT_MAX_TTL_SECONDS', 'SQS_REQUEST_QUEUE_URL', 'S3_PAYLOAD_BUCKET']) {
         expect(problems).toContainEqual(expect.stringContaining(variable));
       }
+    });
+  });
+
+  describe('SESSION_SECRET', () => {
+    it('is optional, and read when at least 32 characters', () => {
+      expect(loadEnvironment(ApiEnvironment, minimal).SESSION_SECRET).toBeUndefined();
+      expect(loadEnvironment(ApiEnvironment, { ...minimal, SESSION_SECRET: 's'.repeat(32), NODE_ENV: 'production' }).SESSION_SECRET).toBe('s'.repeat(32));
+    });
+
+    it('is refused when shorter than 32 characters', () => {
+      expect(problemsOf({ ...minimal, SESSION_SECRET: 's'.repeat(31), NODE_ENV: 'production' })).toEqual(['SESSION_SECRET must be at least 32 characters']);
+    });
+
+    it.each(['development', 'test'])("accepts the login service's public fallback with NODE_ENV=%s", (nodeEnv) => {
+      expect(problemsOf({ ...minimal, SESSION_SECRET: LOGIN_SERVICE_FALLBACK_SESSION_SECRET, NODE_ENV: nodeEnv })).toEqual([]);
+    });
+
+    it.each([
+      ['NODE_ENV=production', { NODE_ENV: 'production' }],
+      ['NODE_ENV unset', {}],
+      ['NODE_ENV=staging', { NODE_ENV: 'staging' }],
+    ])("refuses the login service's public fallback with %s, in one problem not naming the secret", (_label, nodeEnv: Record<string, string>) => {
+      const problems = problemsOf({ ...minimal, SESSION_SECRET: LOGIN_SERVICE_FALLBACK_SESSION_SECRET, ...nodeEnv });
+      expect(problems).toEqual([expect.stringMatching(/^SESSION_SECRET is the login service's public fallback secret/)]);
+      expect(problems[0]).toContain('NODE_ENV');
+      expect(problems[0]).not.toContain(LOGIN_SERVICE_FALLBACK_SESSION_SECRET);
+    });
+  });
+
+  describe('CORS_ORIGINS', () => {
+    it('is optional, and takes a comma-separated list of exact origins', () => {
+      expect(loadEnvironment(ApiEnvironment, minimal).CORS_ORIGINS).toBeUndefined();
+      const api = loadEnvironment(ApiEnvironment, { ...minimal, CORS_ORIGINS: 'https://app.graphnode.dev, http://localhost:5173,http://[::1]:8080' });
+      expect(parseCorsOrigins(api.CORS_ORIGINS)).toEqual(['https://app.graphnode.dev', 'http://localhost:5173', 'http://[::1]:8080']);
+      expect(parseCorsOrigins(undefined)).toEqual([]);
+    });
+
+    it.each([
+      'https://app.graphnode.dev/',
+      'https://app.graphnode.dev/app',
+      'https://app.graphnode.dev?x=1',
+      'https://user@app.graphnode.dev',
+      'https://app.graphnode.dev:443',
+      'https://App.graphnode.dev',
+      'app.graphnode.dev',
+      'ftp://app.graphnode.dev',
+      '*',
+      'null',
+    ])('refuses %j, naming CORS_ORIGINS and the entry', (entry) => {
+      expect(isExactOrigin(entry)).toBe(false);
+      const problems = problemsOf({ ...minimal, CORS_ORIGINS: `http://localhost:5173,${entry}` });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^CORS_ORIGINS must be a comma-separated list of origins/);
+      expect(problems[0]).toContain(JSON.stringify(entry));
+    });
+
+    it('refuses a list without any origin', () => {
+      expect(problemsOf({ ...minimal, CORS_ORIGINS: ' , ' })).toEqual([expect.stringMatching(/^CORS_ORIGINS must be/)]);
     });
   });
 });

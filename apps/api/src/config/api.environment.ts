@@ -1,6 +1,7 @@
 import { DEV_ONLY_JWT_SECRET, DEV_ONLY_SECRET_ENVIRONMENTS, type Environment } from '@app/config';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsOriginList, LOGIN_SERVICE_FALLBACK_SESSION_SECRET, sessionSecretProblems } from './web-client';
 
 export const GRAPH_LANGUAGES = ['en', 'ko', 'zh', 'ja'] as const;
 
@@ -89,6 +90,7 @@ export class ApiEnvironment {
     if (this.JWT_AUDIENCE !== undefined && parseJwtAudiences(this.JWT_AUDIENCE).length === 0) {
       problems.push('JWT_AUDIENCE must be one audience or a comma-separated list of them');
     }
+    problems.push(...sessionSecretProblems(this.SESSION_SECRET, env));
     return problems;
   }
 
@@ -102,6 +104,28 @@ export class ApiEnvironment {
   @Min(1000)
   @Max(600000)
   HTTP_REQUEST_TIMEOUT_MS = 120000;
+
+  /**
+   * The login service's cookie-parser secret (Secrets Manager in production):
+   * it signs the `access_token` cookie (`s:<jwt>.<signature>`). Unset = a
+   * signed cookie counts as absent (an unsigned one is still read). Its public
+   * fallback is refused unless NODE_ENV is development or test (crossCheck),
+   * which is why that value alone is exempt from the length rule here.
+   */
+  @ValidateIf((api: ApiEnvironment) => api.SESSION_SECRET !== undefined && api.SESSION_SECRET !== LOGIN_SERVICE_FALLBACK_SESSION_SECRET)
+  @IsString()
+  @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters' })
+  SESSION_SECRET?: string;
+
+  /**
+   * The web app's exact origins (comma-separated, e.g.
+   * `https://app.graphnode.dev,http://localhost:5173`): they get credentialed
+   * CORS, and only they may send cookie-authenticated requests that change
+   * state (CSRF). Unset = no CORS headers at all, and every such cookie request is refused.
+   */
+  @IsOptional()
+  @IsOriginList()
+  CORS_ORIGINS?: string;
 }
 
 /** JWT_AUDIENCE as a list: split on commas, trimmed, empty entries dropped; unset = []. */

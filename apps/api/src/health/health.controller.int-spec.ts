@@ -25,6 +25,14 @@ describe(HealthController.name, () => {
     });
   });
 
+  describe('healthz', () => {
+    it("answers 200 {ok: true} without a token, as the web client's SDK expects", async () => {
+      const response = await fetch(`${api.base}/healthz`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ ok: true });
+    });
+  });
+
   describe('ready', () => {
     it('answers 200 naming every dependency a request needs, each up', async () => {
       const response = await fetch(`${api.base}/health/ready`);

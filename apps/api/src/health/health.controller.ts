@@ -2,7 +2,7 @@ import { Controller, Get, Logger } from '@nestjs/common';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { type Dependency, DependencyProbes } from './dependency-probes';
 
-@Controller('health')
+@Controller()
 export class HealthController {
   private readonly logger = new Logger(HealthController.name);
 
@@ -13,9 +13,15 @@ export class HealthController {
   ) {}
 
   /** The process is up; ECS restarts the task when this fails. */
-  @Get('live')
+  @Get('health/live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
+  }
+
+  /** What the web client's SDK (`health.get()`) calls: the process is up, no token needed. */
+  @Get('healthz')
+  healthz(): { ok: true } {
+    return { ok: true };
   }
 
   /**
@@ -23,7 +29,7 @@ export class HealthController {
    * `{status: "ok", details: {database: {status: "up"}, ...}}`, else 503 with
    * each dependency that is down (`error`; the reason is logged).
    */
-  @Get('ready')
+  @Get('health/ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check(this.probes.names.map((name) => () => this.indicator(name)));
