@@ -7,9 +7,16 @@ export interface ReceivedFrame {
   readonly timestamp: string;
 }
 
-/** A real EventSource client that records every frame it receives. */
+/** A frame without an event id, such as `{"type":"CONNECTED","message":...}` (it starts every stream). */
+export interface ControlFrame {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/** A real EventSource client that records every frame it receives: events in `frames`, id-less frames in `controls`. */
 export class SseClient {
   readonly frames: ReceivedFrame[] = [];
+  readonly controls: ControlFrame[] = [];
   private readonly source: EventSource;
   readonly opened: Promise<void>;
 
@@ -22,7 +29,12 @@ export class SseClient {
       this.source.onerror = (error) => reject(new Error(`SSE error: ${error.message ?? 'unknown'}`));
     });
     this.source.onmessage = (event) => {
-      const frame = JSON.parse(String(event.data)) as ReceivedFrame;
+      const parsed = JSON.parse(String(event.data)) as ReceivedFrame | ControlFrame;
+      if (!('id' in parsed)) {
+        this.controls.push(parsed);
+        return;
+      }
+      const frame = parsed as ReceivedFrame;
       if (frame.id !== event.lastEventId) throw new Error(`frame id ${frame.id} differs from SSE id ${event.lastEventId}`);
       this.frames.push(frame);
     };

@@ -100,15 +100,41 @@ export async function drainQueue(aws: TestAwsResources, queueUrl = aws.requestQu
   }
 }
 
+/** An error answer as the api sends it (application/problem+json, see ApiExceptionFilter). */
 export interface ProblemBody {
-  readonly statusCode: number;
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance: string;
+  readonly correlationId: string;
+  readonly retryable: boolean;
+  readonly errors?: string[];
   readonly code: string;
-  readonly message: string;
-  readonly details?: string[];
 }
 
+/**
+ * The body of an error answer, after checking that it is problem+json, that
+ * `type`, `title` and `status` agree with its code and HTTP status, and that
+ * X-Correlation-Id repeats its correlationId.
+ */
 export async function readProblem(response: Response): Promise<ProblemBody> {
-  return (await response.json()) as ProblemBody;
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!contentType.startsWith('application/problem+json')) {
+    throw new Error(`expected application/problem+json, got ${contentType || 'no Content-Type'} (${response.status}: ${await response.text()})`);
+  }
+  const body = (await response.json()) as ProblemBody;
+  const expected = {
+    type: `https://graphnode.dev/problems/${body.code.toLowerCase().replace(/_/g, '-')}`,
+    title: body.code.replace(/_/g, ' '),
+    status: response.status,
+    correlationId: response.headers.get('x-correlation-id'),
+  };
+  const actual = { type: body.type, title: body.title, status: body.status, correlationId: body.correlationId };
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(`inconsistent problem: ${JSON.stringify(actual)} vs ${JSON.stringify(expected)}`);
+  }
+  return body;
 }
 
 export function sleep(ms: number): Promise<void> {

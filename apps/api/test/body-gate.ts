@@ -7,7 +7,7 @@ import { FIXTURES_DIR } from '../../../libs/queue-contracts/test/golden-contract
 import { MAX_CONVERSATIONS_PER_EXPORT } from '../src/http/chat-export-body';
 import { MAX_JSON_DEPTH } from '../src/http/json-gate';
 import { MAX_NOTES_PER_REQUEST } from '../src/sources/import-notes.dto';
-import { type ApiTestApp, bearer, bootApiTestApp } from './api-test-app';
+import { type ApiTestApp, bearer, bootApiTestApp, type ProblemBody } from './api-test-app';
 
 /*
  * Shared by the body-gate int-specs: every route that takes a body, a valid
@@ -233,12 +233,14 @@ export function describeBodyGate(title: string, routes: readonly RouteName[], mo
       const response = await post(route.path, userId, bad.body(route.template), bad.contentType);
 
       const text = await response.text();
-      const problem = JSON.parse(text) as { statusCode: number; code?: string; message: string; details?: string[] };
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const problem = JSON.parse(text) as ProblemBody;
       expect({ status: response.status, code: problem.code }).toEqual({ status: bad.status, code: bad.code });
-      expect(Object.keys(problem).sort()).toEqual(problem.details ? ['code', 'details', 'message', 'statusCode'] : ['code', 'message', 'statusCode']);
-      expect(problem.statusCode).toBe(bad.status);
-      if (bad.at) expect(problem.message).toContain(`at byte ${bad.at(route.template)} `);
-      if (bad.message) expect(problem.message).toMatch(bad.message);
+      const fields = ['code', 'correlationId', 'detail', 'instance', 'retryable', 'status', 'title', 'type'];
+      expect(Object.keys(problem).sort()).toEqual(problem.errors ? [...fields, 'errors'].sort() : fields);
+      expect(problem.status).toBe(bad.status);
+      if (bad.at) expect(problem.detail).toContain(`at byte ${bad.at(route.template)} `);
+      if (bad.message) expect(problem.detail).toMatch(bad.message);
       expect(text).not.toContain(SECRET);
       expect(await leftovers(userId)).toEqual(NOTHING);
     });

@@ -16,7 +16,15 @@ export {
   type StoredGraph,
   type StoredGraphSummary,
 } from './graph.types';
-export { JobEventsRepository, type JobEventRecord, type NewJobEvent } from './job-events.repository';
+export {
+  EVENT_ID_WIDTH,
+  formatEventId,
+  isEventId,
+  JobEventsRepository,
+  type JobEventRecord,
+  type NewJobEvent,
+  type RestoreQuery,
+} from './job-events.repository';
 export { LateResultsRepository, type NewLateResult } from './late-results.repository';
 export { JobsRepository, type JobListQuery, type JobPatch, type ProgressApplied, type ProgressItem, type ProgressMove } from './jobs.repository';
 export { SourcesRepository, type SourceImport } from './sources.repository';

@@ -1,7 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { bootDatabaseModule, type DatabaseTestContext } from '../test/database-test-module';
 import { jobFactory } from '../test/factories/job.factory';
 import { TEST_DRIVERS } from '../test/test-database';
-import { JobEventsRepository } from './job-events.repository';
+import { formatEventId, isEventId, JobEventsRepository } from './job-events.repository';
 import { JobsRepository } from './jobs.repository';
 
 describe.each(TEST_DRIVERS)(`${JobEventsRepository.name} (%s)`, (driver) => {
@@ -19,9 +20,104 @@ describe.each(TEST_DRIVERS)(`${JobEventsRepository.name} (%s)`, (driver) => {
     await context.close();
   });
 
-  async function jobOf(userId: string): Promise<string> {
-    return (await jobs.create(jobFactory.create({ userId }))).taskId;
+  async function jobOf(userId: string, status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' = 'QUEUED'): Promise<string> {
+    return (await jobs.create(jobFactory.create({ userId, status }))).taskId;
   }
+
+  /** Moves an event's created_at `seconds` into the past. */
+  async function age(id: string, seconds: number): Promise<void> {
+    await context.database.db.execute(sql`UPDATE job_events SET created_at = now() - make_interval(secs => ${seconds}) WHERE id = ${BigInt(id)}`);
+  }
+
+  describe('event ids', () => {
+    it('are 19 zero-padded digits, so string order equals numeric order', async () => {
+      const taskId = await jobOf('padded');
+      const event = await events.append({ taskId, userId: 'padded', type: 'A', payload: {} });
+      expect(event.id).toMatch(/^\d{19}$/);
+      expect((await events.listForJob(taskId))[0].id).toBe(event.id);
+      expect(await events.latestIdForUser('padded')).toBe(event.id);
+      expect(formatEventId(42n)).toBe('0000000000000000042');
+      const ids = ['9', '10', '100', '99'].map(formatEventId);
+      expect([...ids].sort()).toEqual(['9', '10', '99', '100'].map(formatEventId));
+    });
+
+    it('are accepted back padded or not', async () => {
+      const taskId = await jobOf('cursor');
+      const first = await events.append({ taskId, userId: 'cursor', type: 'A', payload: {} });
+      const second = await events.append({ taskId, userId: 'cursor', type: 'B', payload: {} });
+      const unpadded = BigInt(first.id).toString();
+      expect(await events.listForUser('cursor', unpadded)).toEqual([second]);
+      expect(await events.listForUser('cursor', first.id)).toEqual([second]);
+      expect(isEventId('0000000000000000042')).toBe(true);
+      expect(isEventId('42')).toBe(true);
+      expect(isEventId('9999999999999999999')).toBe(false);
+      expect(isEventId('01ARZ3NDEKTSV4RRFFQ69G5FAV')).toBe(false);
+    });
+  });
+
+  describe('listRestore', () => {
+    it('returns every event of unfinished jobs and the recent ones up to the given id, oldest first', async () => {
+      const user = 'restorer';
+      const running = await jobOf(user, 'RUNNING');
+      const done = await jobOf(user, 'SUCCEEDED');
+      const other = await jobOf('restorer-other', 'RUNNING');
+      const oldLive = await events.append({ taskId: running, userId: user, type: 'REQUESTED', payload: {} });
+      const oldDone = await events.append({ taskId: done, userId: user, type: 'REQUESTED', payload: {} });
+      const recentDone = await events.append({ taskId: done, userId: user, type: 'COMPLETED', payload: {} });
+      const recentLive = await events.append({ taskId: running, userId: user, type: 'PROGRESS', payload: {} });
+      await events.append({ taskId: other, userId: 'restorer-other', type: 'PROGRESS', payload: {} });
+      const later = await events.append({ taskId: running, userId: user, type: 'PROGRESS', payload: {} });
+      await age(oldLive.id, 3 * 86400);
+      await age(oldDone.id, 3 * 86400);
+      const recentSince = new Date(Date.now() - 86400 * 1000);
+
+      const restored = await events.listRestore(user, { upToId: recentLive.id, recentSince, limit: 10 });
+
+      expect(restored.map((event) => event.id)).toEqual([oldLive.id, recentDone.id, recentLive.id]);
+      expect(restored.map((event) => event.type)).toEqual(['REQUESTED', 'COMPLETED', 'PROGRESS']);
+      expect((await events.listRestore(user, { upToId: later.id, recentSince, limit: 10 })).map((event) => event.id)).toContain(later.id);
+    });
+
+    it('keeps at most `limit`: the unfinished jobs’ newest first, then the newest recent ones, returned oldest first', async () => {
+      const user = 'restore-bound';
+      const running = await jobOf(user, 'QUEUED');
+      const done = await jobOf(user, 'FAILED');
+      const live: string[] = [];
+      const finished: string[] = [];
+      for (let index = 0; index < 3; index += 1) {
+        finished.push((await events.append({ taskId: done, userId: user, type: 'D', payload: { index } })).id);
+        live.push((await events.append({ taskId: running, userId: user, type: 'L', payload: { index } })).id);
+      }
+      await age(live[0], 7 * 86400);
+      const upToId = (await events.latestIdForUser(user))!;
+      const recentSince = new Date(Date.now() - 3600 * 1000);
+
+      expect((await events.listRestore(user, { upToId, recentSince, limit: 4 })).map((event) => event.id)).toEqual([
+        live[0],
+        live[1],
+        finished[2],
+        live[2],
+      ]);
+      expect((await events.listRestore(user, { upToId, recentSince, limit: 2 })).map((event) => event.id)).toEqual([live[1], live[2]]);
+      expect(await events.listRestore('nobody-to-restore', { upToId, recentSince, limit: 4 })).toEqual([]);
+    });
+  });
+
+  describe('idBeforeTime', () => {
+    it('returns the id just before the user’s first event created at or after the time, else the newest id', async () => {
+      const user = 'timer';
+      const taskId = await jobOf(user);
+      expect(await events.idBeforeTime(user, new Date())).toBeUndefined();
+      const old = await events.append({ taskId, userId: user, type: 'A', payload: {} });
+      const recent = await events.append({ taskId, userId: user, type: 'B', payload: {} });
+      await age(old.id, 600);
+
+      const start = await events.idBeforeTime(user, new Date(Date.now() - 60_000));
+      expect(start).toBe(formatEventId(BigInt(recent.id) - 1n));
+      expect(await events.listForUser(user, start)).toEqual([recent]);
+      expect(await events.idBeforeTime(user, new Date(Date.now() + 60_000))).toBe(recent.id);
+    });
+  });
 
   describe('append', () => {
     it('returns the stored event with a decimal id and an ISO timestamp', async () => {
@@ -29,7 +125,7 @@ describe.each(TEST_DRIVERS)(`${JobEventsRepository.name} (%s)`, (driver) => {
       const before = Date.now();
       const event = await events.append({ taskId, userId: 'appender', type: 'GRAPH_GENERATION_REQUESTED', payload: { taskId } });
       expect(event).toEqual({
-        id: expect.stringMatching(/^\d+$/) as unknown,
+        id: expect.stringMatching(/^\d{19}$/) as unknown,
         taskId,
         userId: 'appender',
         type: 'GRAPH_GENERATION_REQUESTED',

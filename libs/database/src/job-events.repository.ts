@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lte, min, or, sql } from 'drizzle-orm';
 import { DatabaseService } from './database.service';
 import { type Db } from './open-database';
-import { jobEvents, type JobEventRow } from './schema';
+import { jobEvents, type JobEventRow, jobs } from './schema';
 
 export interface NewJobEvent {
   taskId: string;
@@ -12,7 +12,10 @@ export interface NewJobEvent {
 }
 
 export interface JobEventRecord extends NewJobEvent {
-  /** Sequence number as a decimal string (bigint); also the SSE event id. */
+  /**
+   * Sequence number (bigint) as a fixed-width, zero-padded decimal string
+   * (formatEventId), so string order equals numeric order; also the SSE event id.
+   */
   id: string;
   /** ISO 8601, UTC. */
   timestamp: string;
@@ -31,6 +34,28 @@ interface RawEventRow {
 /** Namespace of the per-user append lock (two-int advisory key space); apply_job_progress takes it too. */
 export const APPEND_LOCK_CLASS = 0x6a657674;
 const EVENT_ID = /^\d{1,19}$/;
+const MAX_EVENT_ID = 2n ** 63n - 1n;
+/** Digits of every event id on the wire: a bigint's largest value has 19. */
+export const EVENT_ID_WIDTH = 19;
+
+/** An event id as it is handed out: 19 digits, zero-padded (`0000000000000000042`). */
+export function formatEventId(id: string | number | bigint): string {
+  return BigInt(id).toString().padStart(EVENT_ID_WIDTH, '0');
+}
+
+/** True for an event id given back as a cursor: 1-19 digits, padded or not, at most the largest bigint. */
+export function isEventId(value: string): boolean {
+  return EVENT_ID.test(value) && BigInt(value) <= MAX_EVENT_ID;
+}
+
+/** What a fresh stream replays (JobEventsRepository.listRestore). */
+export interface RestoreQuery {
+  /** Only events up to this id (where the stream then continues live). */
+  readonly upToId: string;
+  /** Events created at or after this time count as recent. */
+  readonly recentSince: Date;
+  readonly limit: number;
+}
 
 /** The append-only job event log. */
 @Injectable()
@@ -51,7 +76,7 @@ export class JobEventsRepository {
       RETURNING id, task_id, user_id, type, payload, created_at`);
     const [row] = (result as { rows: RawEventRow[] }).rows; // node-postgres and PGlite both answer with rows
     return {
-      id: String(row.id),
+      id: formatEventId(row.id),
       taskId: row.task_id,
       userId: row.user_id,
       type: row.type,
@@ -79,7 +104,41 @@ export class JobEventsRepository {
       .where(eq(jobEvents.userId, userId))
       .orderBy(desc(jobEvents.id))
       .limit(1);
-    return row?.id.toString();
+    return row ? formatEventId(row.id) : undefined;
+  }
+
+  /**
+   * What a fresh connection (no cursor) replays to restore the client's state:
+   * every event of the user's unfinished (QUEUED/RUNNING) jobs, then the newest
+   * events created since `recentSince`, all up to `upToId`; at most `limit`
+   * (the unfinished jobs' newest first, then the newest recent ones), returned
+   * oldest first.
+   */
+  async listRestore(userId: string, query: RestoreQuery, tx?: Db): Promise<JobEventRecord[]> {
+    const upTo = toEventId(query.upToId);
+    const unfinished = sql<boolean>`(${jobs.taskId} IS NOT NULL)`;
+    const rows = await this.db(tx)
+      .select({ event: jobEvents })
+      .from(jobEvents)
+      .leftJoin(jobs, and(eq(jobs.taskId, jobEvents.taskId), inArray(jobs.status, ['QUEUED', 'RUNNING'])))
+      .where(and(eq(jobEvents.userId, userId), lte(jobEvents.id, upTo), or(unfinished, gte(jobEvents.createdAt, query.recentSince))))
+      .orderBy(desc(unfinished), desc(jobEvents.id))
+      .limit(query.limit);
+    return rows.map(({ event }) => toRecord(event)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * The id just before the user's first event created at or after `time` (a
+   * time cursor's starting point), or the user's newest id when none is that
+   * recent, or undefined without events.
+   */
+  async idBeforeTime(userId: string, time: Date, tx?: Db): Promise<string | undefined> {
+    const [row] = await this.db(tx)
+      .select({ first: min(jobEvents.id) })
+      .from(jobEvents)
+      .where(and(eq(jobEvents.userId, userId), gte(jobEvents.createdAt, time)));
+    if (row?.first !== null && row?.first !== undefined) return formatEventId(BigInt(row.first) - 1n);
+    return this.latestIdForUser(userId, tx);
   }
 
   /** One job's events after `afterId`, oldest first. */
@@ -100,13 +159,17 @@ export class JobEventsRepository {
 
 function after(afterId: string | undefined) {
   if (afterId === undefined) return undefined;
-  if (!EVENT_ID.test(afterId)) throw new RangeError(`Event id must be a decimal integer, got "${afterId}"`);
-  return gt(jobEvents.id, BigInt(afterId));
+  return gt(jobEvents.id, toEventId(afterId));
+}
+
+function toEventId(id: string): bigint {
+  if (!isEventId(id)) throw new RangeError(`Event id must be a decimal integer, got "${id}"`);
+  return BigInt(id);
 }
 
 function toRecord(row: JobEventRow): JobEventRecord {
   return {
-    id: row.id.toString(),
+    id: formatEventId(row.id),
     taskId: row.taskId,
     userId: row.userId,
     type: row.type,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { DatabaseService } from './database.service';
-import { APPEND_LOCK_CLASS, type JobEventRecord } from './job-events.repository';
+import { APPEND_LOCK_CLASS, formatEventId, type JobEventRecord } from './job-events.repository';
 import { type Db } from './open-database';
 import { type Job, type JobKind, type JobStatus, jobs, type NewJob } from './schema';
 
@@ -157,7 +157,7 @@ export class JobsRepository {
       const index = Number(row.ord) - 1;
       const item = items[index];
       if (row.id === null || row.created_at === null) return { index };
-      const event = { id: String(row.id), taskId: item.taskId, userId: item.userId, type: move.eventType, payload: item.payload };
+      const event = { id: formatEventId(row.id), taskId: item.taskId, userId: item.userId, type: move.eventType, payload: item.payload };
       return { index, event: { ...event, timestamp: new Date(row.created_at).toISOString() } };
     });
   }

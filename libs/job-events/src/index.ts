@@ -4,3 +4,13 @@ export { JobEventPublisher } from './job-event.publisher';
 export { type EventDraft, ExclusiveJobConflict, JobLedger } from './job-ledger';
 export { JobEventsModule, type JobEventsOptions } from './job-events.module';
 export { redisTransportOptions } from './redis-options';
+export {
+  type EmittedNotificationType,
+  failureDraft,
+  type FailurePayload,
+  type FailureType,
+  type NotificationDraft,
+  notificationDraft,
+  type NotificationPayload,
+  type NotificationPayloads,
+} from './notification-payloads';

@@ -1,13 +1,17 @@
 /** Notification types the web client knows (seed system names kept). */
 export enum NotificationType {
   GraphGenerationRequested = 'GRAPH_GENERATION_REQUESTED',
+  /** The request could not be queued (the job failed before the AI saw it). */
+  GraphGenerationRequestFailed = 'GRAPH_GENERATION_REQUEST_FAILED',
   GraphGenerationProgressUpdated = 'GRAPH_GENERATION_PROGRESS_UPDATED',
   GraphGenerationCompleted = 'GRAPH_GENERATION_COMPLETED',
   GraphGenerationFailed = 'GRAPH_GENERATION_FAILED',
   AddConversationRequested = 'ADD_CONVERSATION_REQUESTED',
+  AddConversationRequestFailed = 'ADD_CONVERSATION_REQUEST_FAILED',
   AddConversationCompleted = 'ADD_CONVERSATION_COMPLETED',
   AddConversationFailed = 'ADD_CONVERSATION_FAILED',
   GraphSummaryRequested = 'GRAPH_SUMMARY_REQUESTED',
+  GraphSummaryRequestFailed = 'GRAPH_SUMMARY_REQUEST_FAILED',
   GraphSummaryCompleted = 'GRAPH_SUMMARY_COMPLETED',
   GraphSummaryFailed = 'GRAPH_SUMMARY_FAILED',
 }

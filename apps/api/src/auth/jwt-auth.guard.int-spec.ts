@@ -2,7 +2,7 @@ import { JwtService, type JwtSignOptions } from '@nestjs/jwt';
 import { sign } from 'cookie-signature';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { type ApiTestApp, bootApiTestApp, JWT_SECRET, signToken, tokenFor } from '../../test/api-test-app';
+import { type ApiTestApp, bootApiTestApp, JWT_SECRET, readProblem, signToken, tokenFor } from '../../test/api-test-app';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { TOKEN_REJECTIONS } from './token-policy';
 
@@ -28,10 +28,10 @@ function devScriptToken(userId: string): string {
 /** The message of a 401, which always has a code: AUTH_REQUIRED without a token, TOKEN_EXPIRED or TOKEN_INVALID with a bad one. */
 async function rejection(response: Response): Promise<string> {
   expect(response.status).toBe(401);
-  const body = (await response.json()) as { statusCode: number; code: string; message: string };
-  expect(body.statusCode).toBe(401);
-  expect(body.code).toBe(body.message === TOKEN_REJECTIONS.missing ? 'AUTH_REQUIRED' : body.message === TOKEN_REJECTIONS.expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID');
-  return body.message;
+  const body = await readProblem(response);
+  expect(body.status).toBe(401);
+  expect(body.code).toBe(body.detail === TOKEN_REJECTIONS.missing ? 'AUTH_REQUIRED' : body.detail === TOKEN_REJECTIONS.expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID');
+  return body.detail;
 }
 
 describe(JwtAuthGuard.name, () => {
@@ -88,10 +88,10 @@ describe(JwtAuthGuard.name, () => {
       const response = await jobsWith(headers);
 
       expect(response.status).toBe(401);
-      const body = (await response.json()) as { statusCode: number; code: string; message: string };
-      expect(body.statusCode).toBe(401);
+      const body = await readProblem(response);
+      expect(body.status).toBe(401);
       expect(body.code).toMatch(/^(AUTH_REQUIRED|TOKEN_EXPIRED|TOKEN_INVALID)$/);
-      expect(body.message.length).toBeGreaterThan(0);
+      expect(body.detail.length).toBeGreaterThan(0);
     });
 
     it.each([

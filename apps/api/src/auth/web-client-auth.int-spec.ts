@@ -97,7 +97,7 @@ describe(`${JwtAuthGuard.name} with the web client's cookies, CORS and CSRF`, ()
 
       const listed = await get('/v1/sources', headers);
       expect(listed.status).toBe(401);
-      expect(await readProblem(listed)).toEqual({ statusCode: 401, code: 'AUTH_REQUIRED', message: expect.any(String) as unknown });
+      expect(await readProblem(listed)).toMatchObject({ status: 401, code: 'AUTH_REQUIRED', detail: expect.any(String) as unknown, retryable: false });
       const posted = await postNote({ ...headers, Origin: WEB_APP });
       expect(posted.status).toBe(401);
       expect((await readProblem(posted)).code).toBe('AUTH_REQUIRED');
@@ -118,7 +118,7 @@ describe(`${JwtAuthGuard.name} with the web client's cookies, CORS and CSRF`, ()
       for (const [jwt, code] of cases) {
         const response = await get('/v1/sources', { Cookie: signedCookie(jwt) });
         expect(response.status).toBe(401);
-        expect(await readProblem(response)).toEqual({ statusCode: 401, code, message: expect.any(String) as unknown });
+        expect(await readProblem(response)).toMatchObject({ status: 401, code, detail: expect.any(String) as unknown, retryable: false });
       }
     });
 
@@ -212,7 +212,7 @@ describe(`${JwtAuthGuard.name} with the web client's cookies, CORS and CSRF`, ()
       const response = await postNote({ ...cookieOf(userId), ...origin });
 
       expect(response.status).toBe(403);
-      expect(await readProblem(response)).toEqual({ statusCode: 403, code: CSRF_ORIGIN_REFUSED, message: expect.any(String) as unknown });
+      expect(await readProblem(response)).toMatchObject({ status: 403, code: CSRF_ORIGIN_REFUSED, detail: expect.any(String) as unknown, retryable: false });
       expect(await sourceIds(userId)).toEqual([]);
     });
 

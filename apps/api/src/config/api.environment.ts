@@ -126,6 +126,24 @@ export class ApiEnvironment {
   @IsOptional()
   @IsOriginList()
   CORS_ORIGINS?: string;
+
+  /**
+   * A fresh SSE connection (no `since`, no Last-Event-ID) replays, besides
+   * every event of the user's unfinished jobs, the events of this many past
+   * seconds, so the client restores its state (at most SSE_RESTORE_MAX_EVENTS).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86400)
+  SSE_RESTORE_WINDOW_SECONDS = 86400;
+
+  /** Most events a fresh SSE connection replays (the newest of them, oldest first). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  SSE_RESTORE_MAX_EVENTS = 200;
 }
 
 /** JWT_AUDIENCE as a list: split on commas, trimmed, empty entries dropped; unset = []. */

@@ -51,7 +51,7 @@ export class AddNodeService {
         options: { language, sourceIds: refsOf(pending), graphVersion: graph.version },
         objects: [{ key, body: JSON.stringify(batch) }],
         envelope: buildEnvelope(TaskType.ADD_NODE_REQUEST, taskId, { userId, s3Key: key, bucket: this.aws.S3_PAYLOAD_BUCKET, inputType: 'batch', language }),
-        events: { requested: NotificationType.AddConversationRequested, failed: NotificationType.AddConversationFailed },
+        events: { requested: NotificationType.AddConversationRequested, failed: NotificationType.AddConversationRequestFailed },
         exclusiveOf: GRAPH_WRITING_KINDS,
       },
       'Adding to the graph queued',

@@ -122,7 +122,7 @@ describe(GraphAiController.name, () => {
 
       expect(response.status).toBe(503);
       const problem = await readProblem(response);
-      expect(problem).toMatchObject({ code: 'QUEUE_UNAVAILABLE', message: expect.any(String) as unknown });
+      expect(problem).toMatchObject({ status: 503, code: 'QUEUE_UNAVAILABLE', detail: expect.any(String) as unknown, retryable: true });
 
       const rows = await broken.app.get(JobsRepository).listForUser('dave', { limit: 10 });
       expect(rows).toHaveLength(1);
@@ -135,8 +135,8 @@ describe(GraphAiController.name, () => {
       expect(await aws.listKeys('graph-generation/task_dave_')).toEqual([]);
 
       const events = await broken.app.get(JobEventsRepository).listForJob(job.taskId);
-      expect(events.map((event) => event.type)).toEqual(['GRAPH_GENERATION_REQUESTED', 'GRAPH_GENERATION_FAILED']);
-      expect(events[1].payload).toMatchObject({ taskId: job.taskId, status: 'FAILED', errorCode: 'QUEUE_UNAVAILABLE' });
+      expect(events.map((event) => event.type)).toEqual(['GRAPH_GENERATION_REQUESTED', 'GRAPH_GENERATION_REQUEST_FAILED']);
+      expect(events[1].payload).toMatchObject({ taskId: job.taskId, status: 'FAILED', errorCode: 'QUEUE_UNAVAILABLE', error: expect.any(String) as unknown });
       expect(BigInt(events[0].id) < BigInt(events[1].id)).toBe(true);
 
       expect(await drainQueue(aws)).toEqual([]);

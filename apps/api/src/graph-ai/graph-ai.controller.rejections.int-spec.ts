@@ -99,12 +99,12 @@ describe(GraphAiController.name, () => {
         expect(response.status).toBe(input.status);
         const problem = await readProblem(response);
         expect(problem.code).toBe(input.code);
-        expect(problem.message).toEqual(expect.any(String));
-        expect(problem.message.length).toBeGreaterThan(0);
+        expect(problem.detail).toEqual(expect.any(String));
+        expect(problem.detail.length).toBeGreaterThan(0);
         if (input.details) {
-          expect(problem.details).toEqual(expect.arrayContaining([expect.stringMatching(input.details)]));
+          expect(problem.errors).toEqual(expect.arrayContaining([expect.stringMatching(input.details)]));
         } else {
-          expect(problem.details).toBeUndefined();
+          expect(problem.errors).toBeUndefined();
         }
 
         expect(await api.aws.listKeys(`graph-generation/task_${user}_`)).toEqual([]);

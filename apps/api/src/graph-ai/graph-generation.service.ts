@@ -74,7 +74,7 @@ export class GraphGenerationService {
         options: { includeSummary, language, ...(bundle.sourceIds ? { sourceIds: bundle.sourceIds } : {}) },
         objects,
         envelope,
-        events: { requested: NotificationType.GraphGenerationRequested, failed: NotificationType.GraphGenerationFailed },
+        events: { requested: NotificationType.GraphGenerationRequested, failed: NotificationType.GraphGenerationRequestFailed },
         exclusiveOf: bundle.exclusive ? GRAPH_WRITING_KINDS : undefined,
       },
       'Graph generation queued',

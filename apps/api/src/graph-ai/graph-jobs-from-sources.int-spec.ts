@@ -90,7 +90,7 @@ describe(GraphAiController.name, () => {
       expect(broken.status).toBe(400);
       expect((await readProblem(broken)).code).toBe('INVALID_JSON');
       const wrong = await readProblem(await post(userId, '/v1/graph-ai/generate', { includeSummary: 'yes' }));
-      expect(wrong).toMatchObject({ statusCode: 400, code: 'INVALID_REQUEST' });
+      expect(wrong).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: [expect.stringMatching(/includeSummary/)] });
     });
   });
 
@@ -147,9 +147,9 @@ describe(GraphAiController.name, () => {
     it('refuses invalid notes with the problems named, and lists what was imported', async () => {
       const userId = nextUser();
       const invalid = await readProblem(await post(userId, '/v1/sources/notes', { notes: [{ id: 'bad id!', content: 3 }] }));
-      expect(invalid.code).toBe('INVALID_REQUEST');
-      expect(invalid.details?.join(' ')).toMatch(/id may only contain/);
-      expect(invalid.details?.join(' ')).toMatch(/title/);
+      expect(invalid.code).toBe('VALIDATION_FAILED');
+      expect(invalid.errors?.join(' ')).toMatch(/id may only contain/);
+      expect(invalid.errors?.join(' ')).toMatch(/title/);
       await importSources(userId);
       await importSources(userId);
       const listed = (await (await fetch(`${api.base}/v1/sources`, { headers: bearer(userId) })).json()) as { sources: { id: string; inGraph: boolean }[] };

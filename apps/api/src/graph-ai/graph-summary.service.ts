@@ -33,7 +33,7 @@ export class GraphSummaryService {
         options: { language, graphVersion: graph.version },
         objects: [{ key, body: JSON.stringify(encodeGraphResult(graph)) }],
         envelope: buildEnvelope(TaskType.GRAPH_SUMMARY_REQUEST, taskId, { userId, graphS3Key: key, bucket: this.aws.S3_PAYLOAD_BUCKET, language }),
-        events: { requested: NotificationType.GraphSummaryRequested, failed: NotificationType.GraphSummaryFailed },
+        events: { requested: NotificationType.GraphSummaryRequested, failed: NotificationType.GraphSummaryRequestFailed },
         exclusiveOf: ['GRAPH_SUMMARY'],
       },
       'Graph summary queued',

@@ -17,7 +17,7 @@ describe(GraphController.name, () => {
       const response = await fetch(`${api.base}/v1/graph`, { headers: bearer('fresh-user') });
 
       expect(response.status).toBe(404);
-      expect(await readProblem(response)).toMatchObject({ statusCode: 404, code: 'GRAPH_NOT_FOUND', message: expect.any(String) as unknown });
+      expect(await readProblem(response)).toMatchObject({ status: 404, code: 'GRAPH_NOT_FOUND', detail: expect.any(String) as unknown });
     });
   });
 });

@@ -1,6 +1,6 @@
 import { freePort } from '../../../../test/support/free-port';
 import { reachableRedisUrl } from '../../../../test/support/test-redis';
-import { type ApiTestApp, bootApiTestApp } from '../../test/api-test-app';
+import { type ApiTestApp, bootApiTestApp, readProblem } from '../../test/api-test-app';
 import { PROBE_TIMEOUT_MS } from './dependency-probes';
 import { HealthController } from './health.controller';
 
@@ -45,7 +45,7 @@ describe(HealthController.name, () => {
       for (const name of expected) expect(body.details[name]).toEqual({ status: 'up' });
     });
 
-    it('answers 503 within the probe timeout, naming S3 and SQS as down, while the AWS endpoint is unreachable', async () => {
+    it('answers 503 within the probe timeout, naming S3 and SQS (not the database) as down, while the AWS endpoint is unreachable', async () => {
       const cut = await bootApiTestApp('health-cut', { aws: api.aws, env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${await freePort()}` } });
       try {
         const started = Date.now();
@@ -53,11 +53,13 @@ describe(HealthController.name, () => {
 
         expect(Date.now() - started).toBeLessThan(PROBE_TIMEOUT_MS + 1000);
         expect(response.status).toBe(503);
-        const body = (await response.json()) as { status: string; details: Record<string, { status: string; message?: string }> };
-        expect(body.status).toBe('error');
-        expect(body.details.database).toEqual({ status: 'up' });
-        expect(body.details.storage).toEqual({ status: 'down', message: 'unreachable' });
-        expect(body.details.queue).toEqual({ status: 'down', message: 'unreachable' });
+        expect(await readProblem(response)).toMatchObject({
+          status: 503,
+          code: 'NOT_READY',
+          detail: 'Not ready: queue, storage are down',
+          errors: ['queue is down', 'storage is down'],
+          retryable: true,
+        });
       } finally {
         await cut.close();
       }

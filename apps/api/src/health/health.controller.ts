@@ -1,5 +1,6 @@
-import { Controller, Get, Logger } from '@nestjs/common';
+import { Controller, Get, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { ApiException } from '../http/api.exception';
 import { type Dependency, DependencyProbes } from './dependency-probes';
 
 @Controller()
@@ -26,13 +27,17 @@ export class HealthController {
 
   /**
    * The process can serve: every dependency a request needs answers. 200
-   * `{status: "ok", details: {database: {status: "up"}, ...}}`, else 503 with
-   * each dependency that is down (`error`; the reason is logged).
+   * `{status: "ok", details: {database: {status: "up"}, ...}}`, else 503
+   * NOT_READY naming each dependency that is down in `errors` (the reason is logged).
    */
   @Get('health/ready')
   @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
-    return this.health.check(this.probes.names.map((name) => () => this.indicator(name)));
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(this.probes.names.map((name) => () => this.indicator(name)));
+    } catch (error) {
+      throw notReady(error);
+    }
   }
 
   private async indicator(name: Dependency) {
@@ -46,4 +51,20 @@ export class HealthController {
       return check.down({ message: 'unreachable' });
     }
   }
+}
+
+/** Terminus's 503 (its HealthCheckResult as the body) as the api's NOT_READY problem. */
+function notReady(error: unknown): unknown {
+  if (!(error instanceof HttpException) || error.getStatus() !== (HttpStatus.SERVICE_UNAVAILABLE as number)) return error;
+  const result = error.getResponse() as Partial<HealthCheckResult>;
+  const down = Object.entries(result.details ?? {})
+    .filter(([, indicator]) => indicator.status !== 'up')
+    .map(([name]) => name)
+    .sort();
+  return new ApiException(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'NOT_READY',
+    `Not ready: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} down`,
+    down.map((name) => `${name} is down`),
+  );
 }

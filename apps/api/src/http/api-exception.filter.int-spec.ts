@@ -3,7 +3,7 @@ import { ObjectStore, ObjectStoreError } from '@app/aws';
 import { JobsRepository } from '@app/database';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type ApiTestApp, bearer, bootApiTestApp, drainQueue } from '../../test/api-test-app';
+import { type ApiTestApp, bearer, bootApiTestApp, drainQueue, readProblem } from '../../test/api-test-app';
 import { ApiExceptionFilter, RETRY_AFTER_SECONDS } from './api-exception.filter';
 
 const EXPORT = readFileSync(resolve(__dirname, '../../../../libs/queue-contracts/test/fixtures/files/conversations.json'));
@@ -35,7 +35,7 @@ describe(ApiExceptionFilter.name, () => {
 
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));
-    expect(await response.json()).toEqual({ statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: expect.stringContaining('database') as unknown });
+    expect(await readProblem(response)).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE', detail: expect.stringContaining('database') as unknown, retryable: true });
     const logged = warn.mock.calls.map((call) => String(call[0])).join('\n');
     expect(logged).toContain('DATABASE_UNAVAILABLE');
     expect(logged).not.toContain('filter-user-private');
@@ -52,7 +52,7 @@ describe(ApiExceptionFilter.name, () => {
 
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));
-    expect(await response.json()).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    expect(await readProblem(response)).toMatchObject({ status: 503, code: 'STORAGE_UNAVAILABLE', retryable: true });
     expect(await drainQueue(api.aws)).toEqual([]);
   });
 
@@ -63,14 +63,14 @@ describe(ApiExceptionFilter.name, () => {
 
     expect(response.status).toBe(500);
     expect(response.headers.get('retry-after')).toBeNull();
-    expect(await response.json()).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' });
+    expect(await readProblem(response)).toMatchObject({ status: 500, code: 'INTERNAL_ERROR', detail: 'Something went wrong on our side.', retryable: false });
   });
 
-  it('leaves other HTTP errors as they are', async () => {
+  it('keeps the status and code of other HTTP errors', async () => {
     const response = await fetch(`${api.base}/v1/jobs/task_nobody_1`, { headers: bearer('filter-user') });
 
     expect(response.status).toBe(404);
     expect(response.headers.get('retry-after')).toBeNull();
-    expect(await response.json()).toMatchObject({ statusCode: 404, code: expect.any(String) as unknown });
+    expect(await readProblem(response)).toMatchObject({ status: 404, code: 'JOB_NOT_FOUND', retryable: false });
   });
 });

@@ -1,8 +1,17 @@
 import { HttpException, type HttpStatus } from '@nestjs/common';
 
-/** An HTTP error with a stable code clients can branch on, a sentence, and optional details. */
+/**
+ * The domain error: a status, a stable code clients can branch on, a sentence,
+ * and optional details (field problems, positions). It renders nothing itself:
+ * ApiExceptionFilter turns it into an `application/problem+json` answer.
+ */
 export class ApiException extends HttpException {
-  constructor(status: HttpStatus, code: string, message: string, details?: readonly string[]) {
-    super({ statusCode: status, code, message, ...(details?.length ? { details } : {}) }, status);
+  constructor(
+    status: HttpStatus,
+    readonly code: string,
+    message: string,
+    readonly details?: readonly string[],
+  ) {
+    super(message, status);
   }
 }

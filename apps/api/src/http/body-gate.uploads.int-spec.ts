@@ -7,8 +7,8 @@ describeBodyGate('JSON body gate: uploads (the test route, sources conversations
   it('names every repeated conversation by its position, not its id', async () => {
     const body = Buffer.from(JSON.stringify([EXPORT[0], EXPORT[1], EXPORT[1], EXPORT[0]]));
     for (const route of [ROUTES['test route'], ROUTES['sources conversations']]) {
-      const problem = (await (await post(route.path, nextUser(), body)).json()) as { details?: string[] };
-      expect(problem.details).toEqual(['[2].id repeats [1].id', '[3].id repeats [0].id']);
+      const problem = (await (await post(route.path, nextUser(), body)).json()) as { errors?: string[] };
+      expect(problem.errors).toEqual(['[2].id repeats [1].id', '[3].id repeats [0].id']);
     }
   });
 

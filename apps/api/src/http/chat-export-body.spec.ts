@@ -13,7 +13,7 @@ function refusal(value: unknown): Record<string, unknown> | undefined {
     return undefined;
   } catch (error) {
     if (!(error instanceof ApiException)) throw error;
-    return error.getResponse() as Record<string, unknown>;
+    return { status: error.getStatus(), code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
   }
 }
 
@@ -24,13 +24,13 @@ describe(checkChatExport.name, () => {
 
   it('refuses one conversation more than the limit before looking at any of them', () => {
     const tooMany = Array.from({ length: MAX_CONVERSATIONS_PER_EXPORT + 1 }, () => 'not even an object');
-    expect(refusal(tooMany)).toEqual({ statusCode: 400, code: 'TOO_MANY_CONVERSATIONS', message: expect.stringContaining(`at most ${MAX_CONVERSATIONS_PER_EXPORT}`) as unknown });
+    expect(refusal(tooMany)).toEqual({ status: 400, code: 'TOO_MANY_CONVERSATIONS', message: expect.stringContaining(`at most ${MAX_CONVERSATIONS_PER_EXPORT}`) as unknown });
     expect(refusal(tooMany.slice(1))).toMatchObject({ code: 'INVALID_CONVERSATIONS' });
   });
 
   it('refuses repeated ids by position, before the shape check', () => {
     expect(refusal([EXPORT[0], { id: EXPORT[0].id }])).toEqual({
-      statusCode: 400,
+      status: 400,
       code: 'DUPLICATE_ID',
       message: expect.any(String) as unknown,
       details: ['[1].id repeats [0].id'],

@@ -10,7 +10,7 @@ function problemOf(action: () => unknown): { status: number; body: Record<string
     return undefined;
   } catch (error) {
     if (!(error instanceof ApiException)) throw error;
-    return { status: error.getStatus(), body: error.getResponse() as Record<string, unknown> };
+    return { status: error.getStatus(), body: { status: error.getStatus(), code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
   }
 }
 
@@ -40,7 +40,7 @@ describe(assertJsonContentType.name, () => {
     ['JSON Lines', { 'content-type': 'application/jsonl' }],
   ])('refuses %s with 415 UNSUPPORTED_MEDIA_TYPE, without echoing the header', (_label, headers) => {
     const problem = problemOf(() => assertJsonContentType(request(headers)));
-    expect(problem).toMatchObject({ status: 415, body: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' } });
+    expect(problem).toMatchObject({ status: 415, body: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' } });
     for (const value of Object.values(headers)) expect(JSON.stringify(problem)).not.toContain(value);
   });
 });
@@ -67,7 +67,7 @@ describe(parseJsonBytes.name, () => {
     ['["\\udead"]', 'LONE_SURROGATE', /surrogate.* at byte 2 /],
     [`${'['.repeat(65)}${']'.repeat(65)}`, 'JSON_TOO_DEEP', /64 levels.* at byte 64 /],
   ])('answers %j with 400 %s, naming the byte', (text, code, message) => {
-    expect(problemOf(() => parseJsonBytes(Buffer.from(text)))).toEqual({ status: 400, body: { statusCode: 400, code, message: expect.stringMatching(message) as unknown } });
+    expect(problemOf(() => parseJsonBytes(Buffer.from(text)))).toEqual({ status: 400, body: { status: 400, code, message: expect.stringMatching(message) as unknown } });
   });
 
   it('answers bytes that are not UTF-8 with 400 INVALID_UTF8', () => {

@@ -87,17 +87,11 @@ function routePath(url: string | undefined): string {
  * JSON_BODY_LIMIT_BYTES (413), and pass the gate (400); its value becomes
  * `request.body`. Requests without a body pass untouched. Also refuses a path
  * that is not valid percent-encoding (Express would answer with the path in an
- * error message). Errors are answered here, in the api's error shape.
+ * error message). Refusals go to ApiExceptionFilter (Nest's error handler), like every error.
  */
 export function useJsonBodies(app: NestExpressApplication): void {
-  app.use((request: Request, response: Response, next: NextFunction) => {
-    void gateRequest(request).then(next, (error: unknown) => {
-      if (!(error instanceof ApiException)) {
-        next(error);
-        return;
-      }
-      response.status(error.getStatus()).json(error.getResponse());
-    });
+  app.use((request: Request, _response: Response, next: NextFunction) => {
+    void gateRequest(request).then(() => next(), next);
   });
 }
 

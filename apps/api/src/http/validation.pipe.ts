@@ -18,13 +18,13 @@ class ApiValidationPipe extends ValidationPipe {
   }
 }
 
-/** Validates and transforms DTOs (query, params, body), answering 400 in the api's error shape. */
+/** Validates and transforms DTOs (query, params, body), answering 400 VALIDATION_FAILED with each problem in `errors`. */
 export function createValidationPipe(): ValidationPipe {
   return new ApiValidationPipe({
     transform: true,
     whitelist: true,
     exceptionFactory: (errors: ValidationError[]) =>
-      new ApiException(HttpStatus.BAD_REQUEST, 'INVALID_REQUEST', 'The request is invalid', errors.flatMap(describe)),
+      new ApiException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is invalid', errors.flatMap(describe)),
   });
 }
 

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ObjectStore, QueuePublisher } from '@app/aws';
 import { type JobKind } from '@app/database';
 import { describeFault } from '@app/faults';
-import { ExclusiveJobConflict, JobLedger } from '@app/job-events';
+import { ExclusiveJobConflict, failureDraft, JobLedger, notificationDraft, NotificationType } from '@app/job-events';
 import { ApiEnvironment } from '../config/api.environment';
 import { ApiException } from '../http/api.exception';
 
@@ -15,10 +15,20 @@ export interface JobLaunch {
   readonly options: Record<string, unknown>;
   readonly objects: readonly { key: string; body: Buffer | string }[];
   readonly envelope: string;
-  readonly events: { readonly requested: string; readonly failed: string };
+  /** `requested` is logged with the job; `failed` (a `*_REQUEST_FAILED`) when the request message could not be sent. */
+  readonly events: { readonly requested: RequestedType; readonly failed: RequestFailedType };
   /** Refuse (409) while the user has a live job of these kinds. */
   readonly exclusiveOf?: readonly JobKind[];
 }
+
+type RequestedType = NotificationType.GraphGenerationRequested | NotificationType.AddConversationRequested | NotificationType.GraphSummaryRequested;
+type RequestFailedType =
+  | NotificationType.GraphGenerationRequestFailed
+  | NotificationType.AddConversationRequestFailed
+  | NotificationType.GraphSummaryRequestFailed;
+
+/** Why an unsent job failed, for users (the `error` of its `*_REQUEST_FAILED` event and the job's errorMessage). */
+const QUEUE_UNAVAILABLE_MESSAGE = 'The job could not be queued. Please try again.';
 
 export interface LaunchedJob {
   readonly message: string;
@@ -56,7 +66,7 @@ export class JobLauncher {
           // The worker fails the job with JOB_TIMED_OUT if nothing is heard by then.
           deadlineAt: new Date(Date.now() + this.api.JOB_TIMEOUT_SECONDS * 1000),
         },
-        { type: launch.events.requested, payload: { taskId: launch.taskId, status: 'QUEUED' } },
+        notificationDraft(launch.events.requested, launch.taskId, { status: 'QUEUED' }),
         launch.exclusiveOf,
       );
     } catch (error) {
@@ -91,8 +101,8 @@ export class JobLauncher {
     await this.ledger.advance(
       launch.taskId,
       ['QUEUED'],
-      { status: 'FAILED', errorCode: 'QUEUE_UNAVAILABLE', errorMessage: 'The job could not be queued', finishedAt: new Date() },
-      () => ({ type: launch.events.failed, payload: { taskId: launch.taskId, status: 'FAILED', errorCode: 'QUEUE_UNAVAILABLE' } }),
+      { status: 'FAILED', errorCode: 'QUEUE_UNAVAILABLE', errorMessage: QUEUE_UNAVAILABLE_MESSAGE, finishedAt: new Date() },
+      () => failureDraft(launch.events.failed, launch.taskId, 'QUEUE_UNAVAILABLE', QUEUE_UNAVAILABLE_MESSAGE),
     );
     await this.removeObjects(launch);
   }

@@ -103,7 +103,7 @@ describe(JobsController.name, () => {
       expect(foreign.status).toBe(404);
       expect(unknown.status).toBe(404);
       const [foreignProblem, unknownProblem] = [await readProblem(foreign), await readProblem(unknown)];
-      expect(foreignProblem).toMatchObject({ code: 'JOB_NOT_FOUND', message: expect.any(String) as unknown });
+      expect(foreignProblem).toMatchObject({ status: 404, code: 'JOB_NOT_FOUND', detail: expect.any(String) as unknown, retryable: false });
       expect(unknownProblem.code).toBe('JOB_NOT_FOUND');
       expect((await get('ben', '/v1/jobs/task_ben_1')).status).toBe(200);
     });
@@ -122,8 +122,9 @@ describe(JobsController.name, () => {
       try {
         const response = await get('ann', path);
         const text = await response.text();
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect({ status: response.status, code: (JSON.parse(text) as { code: string }).code }).toEqual({ status: 400, code: 'INVALID_TASK_ID' });
-        expect(text).not.toContain('task_ann');
+        expect((JSON.parse(text) as { detail: string }).detail).not.toContain('task_ann');
         expect(lookups).not.toHaveBeenCalled();
       } finally {
         lookups.mockRestore();
@@ -139,8 +140,10 @@ describe(JobsController.name, () => {
     it('answers a path that is not percent-encoding with 400 INVALID_PATH, not an echo of it', async () => {
       const response = await get('ann', '/v1/jobs/task_ann_1%ZZ');
       const text = await response.text();
-      expect(JSON.parse(text)).toMatchObject({ statusCode: 400, code: 'INVALID_PATH' });
-      expect(text).not.toContain('task_ann_1');
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const problem = JSON.parse(text) as { detail: string };
+      expect(problem).toMatchObject({ status: 400, code: 'INVALID_PATH' });
+      expect(problem.detail).not.toContain('task_ann_1');
     });
   });
 });

@@ -6,8 +6,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiException } from '../http/api.exception';
 import { SseStreamService } from './sse-stream.service';
-
-const EVENT_ID = /^\d{1,19}$/;
+import { parseStreamCursor } from './stream-cursor';
 
 @Controller('v1/notifications')
 @UseGuards(JwtAuthGuard)
@@ -15,9 +14,11 @@ export class NotificationsController {
   constructor(private readonly streams: SseStreamService) {}
 
   /**
-   * The user's job events as SSE. `Last-Event-ID` (sent by a reconnecting
-   * EventSource) or `since` replays what came after that id; `since=0` replays
-   * everything; with neither, the stream starts at the next event.
+   * The user's job events as SSE, after a CONNECTED frame. `Last-Event-ID`
+   * (sent by a reconnecting EventSource) or `since` replays what came after
+   * that event id (padded or not; `since=0` replays everything) or after the
+   * millisecond a ULID cursor of the current server encodes; with neither, the
+   * stream restores the client's state (SseStreamService), then goes live.
    */
   @Get('stream')
   @AllowQueryToken()
@@ -28,10 +29,10 @@ export class NotificationsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    const after = lastEventId ?? since;
-    if (after !== undefined && !EVENT_ID.test(after)) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, 'INVALID_EVENT_ID', 'since / Last-Event-ID must be an event id (digits)');
+    const cursor = parseStreamCursor(lastEventId ?? since);
+    if (cursor === undefined) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, 'INVALID_EVENT_ID', 'since / Last-Event-ID must be an event id (digits) or a ULID');
     }
-    await this.streams.stream(request, response, user.id, after);
+    await this.streams.stream(request, response, user.id, cursor);
   }
 }

@@ -8,6 +8,9 @@ function fakeResponse() {
   return { response: response as unknown as Response, written, ids: () => written.filter((c) => c.startsWith('id:')).map((c) => c.split('\n')[0].slice(4)) };
 }
 
+/** Ids as the wire carries them: 19-digit zero-padded decimals. */
+const wire = (...ids: number[]) => ids.map((id) => String(id).padStart(19, '0'));
+
 const event = (id: number): JobEvent => ({ id: String(id), userId: 'u', taskId: 't', type: 'X', payload: { n: id }, timestamp: '2026-11-23T00:00:00.000Z' });
 
 describe(SseConnection.name, () => {
@@ -17,7 +20,7 @@ describe(SseConnection.name, () => {
       const connection = new SseConnection(response, 0n);
       connection.write([event(1), event(2)]);
       connection.write([event(3)]);
-      expect(ids()).toEqual(['1', '2', '3']);
+      expect(ids()).toEqual(wire(1, 2, 3));
       expect(connection.lastEventId).toBe('3');
     });
 
@@ -26,14 +29,15 @@ describe(SseConnection.name, () => {
       const connection = new SseConnection(response, 7n);
       connection.write([event(6), event(7), event(8)]);
       connection.write([event(8), event(9)]);
-      expect(ids()).toEqual(['8', '9']);
+      expect(ids()).toEqual(wire(8, 9));
     });
 
     it('writes frames in the documented format', () => {
       const { response, written } = fakeResponse();
       const connection = new SseConnection(response, 0n);
       connection.write([event(9)]);
-      expect(written).toEqual([`id: 9\ndata: {"id":"9","type":"X","payload":{"n":9},"timestamp":"2026-11-23T00:00:00.000Z"}\n\n`]);
+      const id = wire(9)[0];
+      expect(written).toEqual([`id: ${id}\ndata: {"id":"${id}","type":"X","payload":{"taskId":"t","n":9,"timestamp":"2026-11-23T00:00:00.000Z"},"timestamp":"2026-11-23T00:00:00.000Z"}\n\n`]);
     });
 
     it('writes nothing after the client went away', () => {

@@ -1,9 +1,11 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { JobEventsRepository } from '@app/database';
+import { type JobEventRecord, JobEventsRepository } from '@app/database';
 import { JobEventHub } from '@app/job-events';
 import { type Request, type Response } from 'express';
 import { ApiEnvironment } from '../config/api.environment';
 import { SseConnection } from './sse-connection';
+import { CONNECTED_FRAME } from './sse-frame';
+import { type StreamCursor } from './stream-cursor';
 
 const PAGE = 500;
 
@@ -57,10 +59,17 @@ export class SseStreamService implements BeforeApplicationShutdown {
     private readonly api: ApiEnvironment,
   ) {}
 
-  async stream(request: Request, response: Response, userId: string, after: string | undefined): Promise<void> {
+  /**
+   * Writes the CONNECTED frame, then the replay, then live events. With an id
+   * cursor the replay is the log after it; with a time cursor (a ULID), the log
+   * after the last event before that time; fresh (no cursor), the restore set
+   * (JobEventsRepository.listRestore) up to the user's newest event, then the
+   * log after that one.
+   */
+  async stream(request: Request, response: Response, userId: string, cursor: StreamCursor): Promise<void> {
     // Where the stream starts is fixed before the client sees it open: any
     // event committed after that has a larger id and is delivered.
-    const start = after ?? (await this.events.latestIdForUser(userId)) ?? '0';
+    const { start, restored } = await this.startOf(userId, cursor);
     if (request.destroyed || response.writableEnded) return;
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -68,8 +77,12 @@ export class SseStreamService implements BeforeApplicationShutdown {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
+    response.write(CONNECTED_FRAME);
     response.write('retry: 3000\n\n');
-    const connection = new SseConnection(response, BigInt(start));
+    const connection = new SseConnection(response, 0n);
+    // The restore set is a read of the log too, all at or below `start`: the cursor then moves to `start`.
+    connection.write(restored);
+    connection.skipTo(BigInt(start));
     const pump = new LogPump(() => this.readPage(connection, userId));
     const unwatch = this.hub.watch(userId, () => pump.poke());
     const heartbeat = setInterval(() => {
@@ -85,6 +98,16 @@ export class SseStreamService implements BeforeApplicationShutdown {
     this.open.set(connection, release);
     request.once('close', release);
     pump.poke();
+  }
+
+  private async startOf(userId: string, cursor: StreamCursor): Promise<{ start: string; restored: readonly JobEventRecord[] }> {
+    if (cursor.kind === 'id') return { start: cursor.id, restored: [] };
+    if (cursor.kind === 'time') return { start: (await this.events.idBeforeTime(userId, cursor.after)) ?? '0', restored: [] };
+    const start = (await this.events.latestIdForUser(userId)) ?? '0';
+    if (start === '0' || this.api.SSE_RESTORE_MAX_EVENTS === 0) return { start, restored: [] };
+    const recentSince = new Date(Date.now() - this.api.SSE_RESTORE_WINDOW_SECONDS * 1000);
+    const restored = await this.events.listRestore(userId, { upToId: start, recentSince, limit: this.api.SSE_RESTORE_MAX_EVENTS });
+    return { start, restored };
   }
 
   /** Streams never end on their own; end them so the HTTP server can close. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { GraphRepository, type SourceRef } from '@app/database';
-import { NotificationType } from '@app/job-events';
+import { notificationDraft, NotificationType } from '@app/job-events';
 import { type AddNodeResult, parseAddNodeResult, TaskType } from '@app/queue-contracts';
 import { type Outcome } from '../consumer/outcome';
 import { planMerge, referencedNodeIds } from './add-node-merge';
@@ -52,17 +52,14 @@ export class AddNodeResultHandler implements ResultHandler<TaskType.ADD_NODE_RES
       .succeed(
       context,
       { resultKey: file.value.key },
-      (updated) => ({
-        type: NotificationType.AddConversationCompleted,
-        payload: {
-          taskId: job.taskId,
+      (updated) =>
+        notificationDraft(NotificationType.AddConversationCompleted, job.taskId, {
           status: 'SUCCEEDED',
+          nodeCount: merged.nodes,
+          edgeCount: merged.edges,
           graphVersion: merged.version,
-          nodesAdded: merged.nodes,
-          edgesAdded: merged.edges,
           partialFailure: updated.warning !== null,
-        },
-      }),
+        }),
       async (tx) => {
         await this.graphs.lockUser(job.userId, tx);
         const base = await this.graphs.lockForMerge(job.userId, tx);

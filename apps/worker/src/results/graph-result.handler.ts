@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GraphRepository, type GraphHead, type Job } from '@app/database';
-import { NotificationType } from '@app/job-events';
+import { notificationDraft, NotificationType } from '@app/job-events';
 import { type GraphResult, type GraphSummary, parseGraphResult, TaskType } from '@app/queue-contracts';
 import { type Outcome } from '../consumer/outcome';
 import { parseSummaryFile } from './graph-summary-result.handler';
@@ -52,17 +52,14 @@ export class GraphResultHandler implements ResultHandler<TaskType.GRAPH_GENERATI
     return this.support.succeed(
       context,
       { resultKey: file.value.key },
-      (updated) => ({
-        type: NotificationType.GraphGenerationCompleted,
-        payload: {
-          taskId: job.taskId,
+      (updated) =>
+        notificationDraft(NotificationType.GraphGenerationCompleted, job.taskId, {
           status: 'SUCCEEDED',
           nodes: graph.nodes.length,
           edges: graph.edges.length,
           partialFailure: updated.warning !== null,
           graphReplaced: replaced,
-        },
-      }),
+        }),
       async (tx) => {
         await this.graphs.lockUser(job.userId, tx);
         const head = await this.graphs.head(job.userId, tx);

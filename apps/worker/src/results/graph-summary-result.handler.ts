@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GraphRepository } from '@app/database';
-import { NotificationType } from '@app/job-events';
+import { notificationDraft, NotificationType } from '@app/job-events';
 import { type GraphSummary, parseSummaryResult, TaskType } from '@app/queue-contracts';
 import { type Outcome } from '../consumer/outcome';
 import { readGraphVersion } from './job-options';
@@ -41,10 +41,7 @@ export class GraphSummaryResultHandler implements ResultHandler<TaskType.GRAPH_S
     return this.support.succeed(
       context,
       { resultKey: file.value.key, warning: payload.error },
-      (updated) => ({
-        type: NotificationType.GraphSummaryCompleted,
-        payload: { taskId: job.taskId, status: 'SUCCEEDED', graphVersion, partialFailure: updated.warning !== null },
-      }),
+      (updated) => notificationDraft(NotificationType.GraphSummaryCompleted, job.taskId, { status: 'SUCCEEDED', graphVersion, partialFailure: updated.warning !== null }),
       async (tx) => {
         await this.graphs.lockUser(job.userId, tx);
         await this.graphs.saveSummary(job.userId, graphVersion, job.taskId, file.value.value, tx);

@@ -1,5 +1,5 @@
 import { type JobKind } from '@app/database';
-import { NotificationType } from '@app/job-events';
+import { type FailureType, NotificationType } from '@app/job-events';
 import { TaskType } from '@app/queue-contracts';
 import { type FinalResultType } from './result-key';
 
@@ -11,11 +11,11 @@ export const JOB_KIND_OF_RESULT: Readonly<Record<FinalResultType, JobKind>> = {
 };
 
 /** The notification a job of each kind logs when it fails. */
-export const FAILED_EVENT: Readonly<Record<JobKind, NotificationType>> = {
+export const FAILED_EVENT = {
   GRAPH_GENERATION: NotificationType.GraphGenerationFailed,
   ADD_NODE: NotificationType.AddConversationFailed,
   GRAPH_SUMMARY: NotificationType.GraphSummaryFailed,
-};
+} as const satisfies Readonly<Record<JobKind, FailureType>>;
 
 export function isFinalResultType(value: unknown): value is FinalResultType {
   return typeof value === 'string' && Object.hasOwn(JOB_KIND_OF_RESULT, value);

@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { type ProgressItem } from '@app/database';
-import { JobLedger, NotificationType } from '@app/job-events';
+import { JobLedger, notificationDraft, NotificationType } from '@app/job-events';
 import { TaskType } from '@app/queue-contracts';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { type Outcome, Outcomes } from '../consumer/outcome';
@@ -57,5 +57,11 @@ export class ProgressHandler implements ResultHandler<TaskType.GRAPH_GENERATION_
 
 function toItem(taskId: string, payload: ProgressEnvelope['payload']): ProgressItem {
   const progress = { stage: payload.currentStage, percent: payload.progressPercent, etaSeconds: payload.etaSeconds ?? null };
-  return { taskId, userId: payload.userId, ...progress, payload: { taskId, status: 'RUNNING', ...progress } };
+  const event = notificationDraft(NotificationType.GraphGenerationProgressUpdated, taskId, {
+    status: 'RUNNING',
+    currentStage: progress.stage,
+    progressPercent: progress.percent,
+    etaSeconds: progress.etaSeconds,
+  });
+  return { taskId, userId: payload.userId, ...progress, payload: event.payload };
 }

@@ -138,7 +138,7 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
       expect(row.startedAt).toBeInstanceOf(Date);
       const logged = await events.listForJob(taskId);
       expect(logged.map((event) => event.type)).toEqual(['GRAPH_GENERATION_PROGRESS_UPDATED']);
-      expect(logged[0]?.payload).toMatchObject({ taskId, status: 'RUNNING', stage: '[2단계] 클러스터링 중', percent: 40 });
+      expect(logged[0]?.payload).toMatchObject({ taskId, status: 'RUNNING', currentStage: '[2단계] 클러스터링 중', progressPercent: 40, etaSeconds: null });
     });
 
     it('graph-generation-completed stores the graph and succeeds the job', async () => {
@@ -297,7 +297,7 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
       expect(await sourceVersions(userId)).toEqual({ [ADD_NODE_SOURCES[0].id]: 2, [ADD_NODE_SOURCES[1].id]: 2, 'imported-later': null });
       const logged = await events.listForJob(created.taskId);
       expect(logged.map((event) => event.type)).toEqual(['ADD_CONVERSATION_COMPLETED']);
-      expect(logged[0]?.payload).toMatchObject({ status: 'SUCCEEDED', graphVersion: 2, nodesAdded: 2, edgesAdded: 1, partialFailure: false });
+      expect(logged[0]?.payload).toMatchObject({ status: 'SUCCEEDED', graphVersion: 2, nodeCount: 2, edgeCount: 1, partialFailure: false });
     });
 
     it('graph-summary-completed stores the summary for the graph version the job was made for', async () => {
@@ -567,7 +567,7 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
       expect(row.finishedAt).toBeInstanceOf(Date);
       const logged = await events.listForJob(created.taskId);
       expect(logged.map((event) => event.type)).toEqual([failedEvent]);
-      expect(logged[0]?.payload).toEqual({ taskId: created.taskId, status: 'FAILED', errorCode: code, message: userMessageFor(code) });
+      expect(logged[0]?.payload).toEqual({ taskId: created.taskId, status: 'FAILED', errorCode: code, error: userMessageFor(code) });
     }
 
     function expectDeadLettered(outcome: Outcome, envelope: GoldenEnvelope, ...mentions: string[]): void {

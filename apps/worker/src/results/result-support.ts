@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ObjectStore, ObjectStoreError } from '@app/aws';
 import { type Db, type Job, type JobPatch, JobsRepository, LateResultsRepository } from '@app/database';
-import { type EventDraft, JobLedger, type NotificationType } from '@app/job-events';
+import { failureDraft, type FailureType, JobLedger, type NotificationDraft } from '@app/job-events';
 import { type AnyEnvelope, type InvalidMessageError } from '@app/queue-contracts';
 import { type DeadLetterOutcome, type Outcome, Outcomes } from '../consumer/outcome';
 import { WorkerEnvironment } from '../config/worker.environment';
@@ -24,7 +24,7 @@ export type FinalEnvelope = EnvelopeOf<FinalResultType>;
 export interface ResultContext {
   readonly envelope: FinalEnvelope;
   readonly job: Job;
-  readonly failedEvent: NotificationType;
+  readonly failedEvent: FailureType;
   /** The payload's keys by field, each checked to be this task's and resolved to a plain key; absent and empty ones are not here. */
   readonly keys: Readonly<Partial<Record<string, string>>>;
 }
@@ -172,7 +172,7 @@ export class ResultSupport {
    * is locked, and the patch it returns (e.g. a warning) is merged in before
    * the transition. A job that ended meanwhile makes this a recorded late result.
    */
-  async succeed(context: ResultContext, base: JobPatch, event: (job: Job) => EventDraft, work: ResultWork): Promise<Outcome> {
+  async succeed(context: ResultContext, base: JobPatch, event: (job: Job) => NotificationDraft, work: ResultWork): Promise<Outcome> {
     const patch: JobPatch = { status: 'SUCCEEDED', progressPercent: 100, finishedAt: new Date(), ...base };
     const updated = await this.ledger.advance(context.job.taskId, ACTIVE, patch, event, async (tx, job) => {
       // The ledger applies `patch` after `work`: what work learned under the locks goes into the same transition.
@@ -198,13 +198,13 @@ export class ResultSupport {
   }
 
   /** The FAILED transition and its event; false when the job had already ended (it is left as it is). */
-  private async failJob(job: Job, failedEvent: NotificationType, code: string, detail: string | null): Promise<boolean> {
+  private async failJob(job: Job, failedEvent: FailureType, code: string, detail: string | null): Promise<boolean> {
     const message = userMessageFor(code);
     const updated = await this.ledger.advance(
       job.taskId,
       ACTIVE,
       { status: 'FAILED', errorCode: code, errorMessage: message, errorDetail: detail, finishedAt: new Date() },
-      () => ({ type: failedEvent, payload: { taskId: job.taskId, status: 'FAILED', errorCode: code, message } }),
+      () => failureDraft(failedEvent, job.taskId, code, message),
     );
     if (updated) this.logger.warn(`task ${job.taskId} failed with ${code}`);
     return Boolean(updated);

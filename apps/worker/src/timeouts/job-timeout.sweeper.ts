@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type Job, JobsRepository } from '@app/database';
 import { describeFault } from '@app/faults';
-import { JobLedger } from '@app/job-events';
+import { failureDraft, JobLedger } from '@app/job-events';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { userMessageFor } from '../results/failure-messages';
 import { FAILED_EVENT } from '../results/job-kinds';
@@ -88,7 +88,7 @@ export class JobTimeoutSweeper implements OnApplicationBootstrap, BeforeApplicat
         job.taskId,
         LIVE,
         { status: 'FAILED', errorCode: JOB_TIMED_OUT, errorMessage: message, errorDetail: detail, finishedAt: new Date() },
-        () => ({ type: FAILED_EVENT[job.kind], payload: { taskId: job.taskId, status: 'FAILED', errorCode: JOB_TIMED_OUT, message } }),
+        () => failureDraft(FAILED_EVENT[job.kind], job.taskId, JOB_TIMED_OUT, message),
         (_tx, locked) => {
           // Progress may have pushed the deadline since findExpired read the row.
           if (!locked.deadlineAt || locked.deadlineAt.getTime() > now.getTime()) throw new DeadlineMoved();
