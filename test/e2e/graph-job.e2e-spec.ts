@@ -122,9 +122,10 @@ describe('graph job end to end', () => {
     const user = `bad-${code.toLowerCase()}`;
     const response = await post(user, body);
     expect(response.status).toBe(status);
-    const problem = (await response.json()) as { code: string; message: string };
-    expect(problem.code).toBe(code);
-    expect(problem.message.length).toBeGreaterThan(0);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await response.json()) as { code: string; status: number; detail: string };
+    expect(problem).toMatchObject({ code, status });
+    expect(problem.detail.length).toBeGreaterThan(0);
     expect(await (await get(user, '/v1/jobs')).json()).toEqual({ jobs: [] });
     expect(await aws.listKeys(`graph-generation/task_${user}_`)).toEqual([]);
   });
