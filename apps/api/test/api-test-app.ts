@@ -7,6 +7,7 @@ import { createTestAwsResources, TEST_CREDENTIALS, type TestAwsResources } from 
 import { createTestDatabase } from '../../../test/support/test-postgres';
 import { ApiAppModule } from '../src/api-app.module';
 import { createApiApp } from '../src/api-bootstrap';
+import { type ProblemDocument } from '../src/http/api-exception.filter';
 import { type ApiConfig, loadApiConfig } from '../src/config/api.config';
 
 export const JWT_SECRET = 'api-int-spec-secret-that-is-long-enough';
@@ -100,18 +101,8 @@ export async function drainQueue(aws: TestAwsResources, queueUrl = aws.requestQu
   }
 }
 
-/** An error answer as the api sends it (application/problem+json, see ApiExceptionFilter). */
-export interface ProblemBody {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail: string;
-  readonly instance: string;
-  readonly correlationId: string;
-  readonly retryable: boolean;
-  readonly errors?: string[];
-  readonly code: string;
-}
+/** An error answer as the api sends it (application/problem+json, see ApiExceptionFilter); field problems are sentences. */
+export type ProblemBody = ProblemDocument & { readonly errors?: string[] };
 
 /**
  * The body of an error answer, after checking that it is problem+json, that
