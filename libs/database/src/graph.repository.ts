@@ -59,19 +59,20 @@ export class GraphRepository {
       .select({ version: graphs.version, taskId: graphs.taskId, jobCreatedAt: jobs.createdAt })
       .from(graphs)
       .leftJoin(jobs, eq(jobs.taskId, graphs.taskId))
-      .where(eq(graphs.userId, userId));
+      .where(and(eq(graphs.userId, userId), isNull(graphs.deletedAt)));
     return row;
   }
 
   /**
    * Locks the user's graphs row (FOR UPDATE) and reads what a merge needs:
-   * the next free node id and the cluster ids. Undefined when there is no graph.
+   * the next free node id and the cluster ids. Undefined when there is no
+   * graph (a deleted graph is none: nothing merges into it).
    */
   async lockForMerge(userId: string, tx: Db): Promise<GraphMergeBase | undefined> {
     const [graph] = await tx
       .select({ version: graphs.version, generationVersion: graphs.generationVersion, taskId: graphs.taskId })
       .from(graphs)
-      .where(eq(graphs.userId, userId))
+      .where(and(eq(graphs.userId, userId), isNull(graphs.deletedAt)))
       .for('update');
     if (!graph) return undefined;
     const [job] = await tx.select({ createdAt: jobs.createdAt }).from(jobs).where(eq(jobs.taskId, graph.taskId));
@@ -136,7 +137,7 @@ export class GraphRepository {
     return rows.length;
   }
 
-  /** One consistent snapshot of the user's graph, or undefined when there is none. */
+  /** One consistent snapshot of the user's graph, or undefined when there is none (or it is deleted). */
   get(userId: string, tx?: Db): Promise<StoredGraph | undefined> {
     const read = (db: Db) => this.read(db, userId);
     return tx ? read(tx) : this.database.db.transaction(read, { isolationLevel: 'repeatable read', accessMode: 'read only' });
@@ -149,19 +150,20 @@ export class GraphRepository {
       .values({ userId, graphVersion, taskId, summary })
       .onConflictDoUpdate({
         target: [graphSummaries.userId, graphSummaries.graphVersion],
-        set: { taskId, summary, createdAt: sql`now()` },
+        set: { taskId, summary, createdAt: sql`now()`, deletedAt: null },
       });
   }
 
-  /** The summary of the newest graph version that has one. */
+  /** The summary of the newest graph version that has one (neither it nor the graph deleted). */
   async getSummary(userId: string, tx?: Db): Promise<StoredGraphSummary | undefined> {
     const [row] = await (tx ?? this.database.db)
-      .select()
+      .select({ summary: graphSummaries })
       .from(graphSummaries)
-      .where(eq(graphSummaries.userId, userId))
+      .leftJoin(graphs, eq(graphs.userId, graphSummaries.userId))
+      .where(and(eq(graphSummaries.userId, userId), isNull(graphSummaries.deletedAt), isNull(graphs.deletedAt)))
       .orderBy(desc(graphSummaries.graphVersion))
       .limit(1);
-    return row && toStoredSummary(row);
+    return row && toStoredSummary(row.summary);
   }
 
   /** The summary of one graph version, if it has one. */
@@ -188,6 +190,7 @@ export class GraphRepository {
           generatedAt,
           metadata: graph.metadata,
           updatedAt: sql`now()`,
+          deletedAt: null,
         },
       })
       .returning({ version: graphs.version });
@@ -202,7 +205,10 @@ export class GraphRepository {
   }
 
   private async read(db: Db, userId: string): Promise<StoredGraph | undefined> {
-    const [graph] = await db.select().from(graphs).where(eq(graphs.userId, userId));
+    const [graph] = await db
+      .select()
+      .from(graphs)
+      .where(and(eq(graphs.userId, userId), isNull(graphs.deletedAt)));
     if (!graph) return undefined;
     const nodes = await db.select().from(graphNodes).where(eq(graphNodes.userId, userId)).orderBy(asc(graphNodes.id));
     const edges = await db.select().from(graphEdges).where(eq(graphEdges.userId, userId)).orderBy(asc(graphEdges.id));

@@ -2,6 +2,8 @@ export { DatabaseEnvironment, toDatabaseOptions } from './database.environment';
 export { DatabaseModule } from './database.module';
 export { type DatabaseOptions } from './database-options';
 export { DatabaseService } from './database.service';
+export { GraphLifecycleRepository } from './graph-lifecycle.repository';
+export { GraphReadsRepository } from './graph-reads.repository';
 export { GraphRepository } from './graph.repository';
 export {
   type GraphClusterRecord,

@@ -97,6 +97,8 @@ export const graphs = pgTable('graphs', {
   generatedAt: timestamptz('generated_at'),
   metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull(),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  /** Set by a (restorable) delete: the graph reads as absent until restored; a new generation replaces it. */
+  deletedAt: timestamptz('deleted_at'),
 });
 
 const graphOwner = () =>
@@ -174,6 +176,8 @@ export const graphSummaries = pgTable(
     taskId: text('task_id').notNull(),
     summary: jsonb('summary').$type<Record<string, unknown>>().notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
+    /** Set by a (restorable) delete of the summary; a new summary of the graph replaces it. */
+    deletedAt: timestamptz('deleted_at'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.graphVersion] })],
 );
@@ -194,6 +198,8 @@ export const sources = pgTable(
     id: text('id').notNull(),
     title: text('title'),
     content: jsonb('content').$type<unknown>().notNull(),
+    /** A note's folder as the web client sent it (not checked: folders live elsewhere); null for conversations. */
+    folderId: text('folder_id'),
     graphVersion: integer('graph_version'),
     importedAt: timestamptz('imported_at').notNull().defaultNow(),
   },
