@@ -47,11 +47,16 @@ class LogPump {
  * "after the last id written" never skips one, whatever order or loss the
  * notices suffer; a forged or duplicated notice only causes one more read.
  */
+/** How soon a browser turned away during shutdown reconnects. */
+export const SHUTDOWN_RETRY_MS = 1000;
+
 @Injectable()
 export class SseStreamService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SseStreamService.name);
   /** Open streams and how to release each (timer, hub watch). */
   private readonly open = new Map<SseConnection, () => void>();
+  /** Set when shutdown begins: no stream may start after the open ones were ended. */
+  private closing = false;
 
   constructor(
     private readonly hub: JobEventHub,
@@ -71,6 +76,7 @@ export class SseStreamService implements BeforeApplicationShutdown {
     // event committed after that has a larger id and is delivered.
     const { start, restored } = await this.startOf(userId, cursor);
     if (request.destroyed || response.writableEnded) return;
+    if (this.closing) return goElsewhere(response);
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -110,8 +116,15 @@ export class SseStreamService implements BeforeApplicationShutdown {
     return { start, restored };
   }
 
-  /** Streams never end on their own; end them so the HTTP server can close. */
+  /**
+   * Streams never end on their own; end them so the HTTP server can close.
+   * Their browsers reconnect at once, often down the same keep-alive
+   * connection, before the server stops reading it: such late streams are
+   * sent elsewhere (goElsewhere) instead of holding the shutdown until the
+   * grace period cuts them.
+   */
   beforeApplicationShutdown(): void {
+    this.closing = true;
     for (const [connection, release] of this.open) {
       connection.close();
       release();
@@ -137,4 +150,20 @@ export class SseStreamService implements BeforeApplicationShutdown {
 function errorKind(error: unknown): string {
   const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
   return [name, code].filter((part) => typeof part === 'string').join(' ') || 'unknown error';
+}
+
+/**
+ * The answer to a stream that starts while the api shuts down: a 200 event
+ * stream that ends at once, asks for a reconnect in a second and closes its
+ * connection, so the browser's EventSource comes back on a new connection
+ * (which the load balancer sends to a task that is not draining). Any other
+ * status would make EventSource give up for good.
+ */
+function goElsewhere(response: Response): void {
+  response.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'close',
+  });
+  response.end(`retry: ${SHUTDOWN_RETRY_MS}\n\n`);
 }
