@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, isNull, max, or, sql } from 'drizzle-orm';
-import { type PgTable } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, max, or, sql } from 'drizzle-orm';
+import { type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { DatabaseService } from './database.service';
 import {
   type GraphAppend,
@@ -24,8 +24,13 @@ import {
   sources,
 } from './schema';
 
-/** Rows per INSERT: well below Postgres' 65535 bind parameters for every graph table. */
-const CHUNK = 1000;
+/**
+ * Rows per INSERT. Each column travels as one array parameter (insertChunked),
+ * so a statement binds one parameter per column (at most 11, far below
+ * Postgres' 65535) whatever its rows; the chunk only bounds the memory of one
+ * statement's arrays.
+ */
+const CHUNK = 10_000;
 
 /** Namespace of the per-user graph write lock (two-int advisory key space; the event log uses another). */
 const GRAPH_LOCK_CLASS = 0x67726170;
@@ -109,9 +114,9 @@ export class GraphRepository {
         .where(eq(graphs.userId, userId))
         .returning({ version: graphs.version });
       if (!bumped) throw new Error(`user ${userId} has no graph to append to`);
-      await insertChunked(db, graphNodes, addition.nodes.map((node) => ({ ...node, userId })));
-      await insertChunked(db, graphEdges, addition.edges.map((edge) => ({ ...edge, userId })));
-      await insertChunked(db, graphClusters, addition.newClusters.map((cluster) => ({ ...cluster, userId })));
+      await insertChunked(db, graphNodes, userId, addition.nodes);
+      await insertChunked(db, graphEdges, userId, addition.edges);
+      await insertChunked(db, graphClusters, userId, addition.newClusters);
       for (const [clusterId, added] of Object.entries(addition.clusterGrowth)) {
         await db
           .update(graphClusters)
@@ -197,10 +202,10 @@ export class GraphRepository {
     for (const table of [graphNodes, graphEdges, graphClusters, graphSubclusters]) {
       await db.delete(table).where(eq(table.userId, userId));
     }
-    await insertChunked(db, graphNodes, graph.nodes.map((node) => ({ ...node, userId })));
-    await insertChunked(db, graphEdges, graph.edges.map((edge) => ({ ...edge, userId })));
-    await insertChunked(db, graphClusters, graph.clusters.map((cluster) => ({ ...cluster, userId })));
-    await insertChunked(db, graphSubclusters, graph.subclusters.map((subcluster) => ({ ...subcluster, userId })));
+    await insertChunked(db, graphNodes, userId, graph.nodes);
+    await insertChunked(db, graphEdges, userId, graph.edges);
+    await insertChunked(db, graphClusters, userId, graph.clusters);
+    await insertChunked(db, graphSubclusters, userId, graph.subclusters);
     return version;
   }
 
@@ -235,8 +240,36 @@ function toStoredSummary(row: GraphSummaryRow): StoredGraphSummary {
   return { graphVersion: row.graphVersion, taskId: row.taskId, summary: row.summary, createdAt: row.createdAt.toISOString() };
 }
 
-async function insertChunked<T extends PgTable>(db: Db, table: T, rows: T['$inferInsert'][]): Promise<void> {
+/** A graph table's columns that rows carry (all but the owner and generated ones such as graph_edges.id), in table order. */
+function rowColumns(table: PgTable): [string, PgColumn][] {
+  return Object.entries(getTableColumns(table)).filter(([key, column]) => key !== 'userId' && !column.hasDefault);
+}
+
+/**
+ * Inserts the user's rows of one graph table, CHUNK rows per statement:
+ * `INSERT ... SELECT $owner, c0, c1, ... FROM unnest($c0::type[], ...) WITH
+ * ORDINALITY ... ORDER BY ord`, one array parameter per column. Rows keep their
+ * order (graph_edges.id follows it, and reads order by it); nothing is copied
+ * per row beyond one chunk's column arrays. jsonb columns travel as text[] of
+ * JSON (an array value would otherwise read as another array dimension).
+ */
+async function insertChunked<T extends PgTable>(db: Db, table: T, userId: string, rows: readonly Omit<T['$inferInsert'], 'userId'>[]): Promise<void> {
+  const columns = rowColumns(table);
+  const owner = getTableColumns(table).userId;
+  const isJson = (column: PgColumn) => column.getSQLType() === 'jsonb';
+  const names = sql.join(columns.map(([, column]) => sql.identifier(column.name)), sql`, `);
+  const aliases = columns.map((_, index) => sql.identifier(`c${index}`));
+  const selected = sql.join(columns.map(([, column], index) => (isJson(column) ? sql`${aliases[index]}::jsonb` : aliases[index])), sql`, `);
   for (let start = 0; start < rows.length; start += CHUNK) {
-    await db.insert(table).values(rows.slice(start, start + CHUNK));
+    const chunk = rows.slice(start, start + CHUNK) as readonly Record<string, unknown>[];
+    const arrays = columns.map(([key, column]) => {
+      const values = chunk.map((row) => (row[key] === null || row[key] === undefined ? null : column.mapToDriverValue(row[key])));
+      return sql`${sql.param(values)}::${sql.raw(isJson(column) ? 'text' : column.getSQLType())}[]`;
+    });
+    await db.execute(sql`
+      INSERT INTO ${table} (${sql.identifier(owner.name)}, ${names})
+      SELECT ${userId}::text, ${selected}
+      FROM unnest(${sql.join(arrays, sql`, `)}) WITH ORDINALITY AS rows(${sql.join(aliases, sql`, `)}, ord)
+      ORDER BY ord`);
   }
 }

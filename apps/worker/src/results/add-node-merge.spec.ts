@@ -37,13 +37,30 @@ describe(planMerge.name, () => {
     expect(plan.append.clusterGrowth).toEqual({ c1: 2 });
     expect(plan.append.newClusters).toEqual([]);
     expect(plan.notes).toEqual([]);
+    expect(plan.danglingEdges).toBe(0);
   });
 
   it('skips and counts edges to nodes that do not exist', () => {
     const plan = planMerge(result([item({ nodes: [node('batch_0')], edges: [edge('batch_0', 99), edge('batch_9', 'batch_0'), edge('batch_0', 3)] })]), BASE, new Set([3]));
 
     expect(plan.append.edges).toHaveLength(1);
-    expect(plan.notes).toEqual(['2 edges skipped: they point at nodes that are not in the graph']);
+    expect(plan.danglingEdges).toBe(2);
+    expect(plan.notes).toEqual([]);
+  });
+
+  it('derives intraCluster when the AI left it out: true only between new nodes of one cluster', () => {
+    const open = (source: string | number, target: string | number) => ({ ...edge(source, target), intraCluster: null });
+    const plan = planMerge(
+      result([item({ nodes: [node('batch_0'), node('batch_1'), node('batch_2', 'c2')], edges: [open('batch_1', 'batch_0'), open('batch_2', 'batch_0'), open('batch_0', 3)] })]),
+      BASE,
+      new Set([3]),
+    );
+
+    expect(plan.append.edges.map((e) => [e.source, e.target, e.isIntraCluster])).toEqual([
+      [11, 10, true],
+      [12, 10, false],
+      [10, 3, false],
+    ]);
   });
 
   it('inserts a new cluster from assignedCluster with the nodes it gets', () => {

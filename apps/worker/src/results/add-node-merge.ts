@@ -5,6 +5,8 @@ import { type AddNodeItemResult, type AddNodeResult } from '@app/queue-contracts
 export interface MergePlan {
   readonly append: GraphAppend;
   readonly notes: string[];
+  /** Edges skipped because an end is neither a new node nor a stored one (a skipped part, see ResultSupport.noteSkipped). */
+  readonly danglingEdges: number;
   /** Items that the AI reported as failed (their sources stay pending). */
   readonly failedItems: AddNodeItemResult[];
 }
@@ -26,7 +28,9 @@ export function referencedNodeIds(result: AddNodeResult): number[] {
  * batch-local string ids in edges map to them, numeric ids must be in
  * `existing`. Edges to unknown nodes are skipped and counted; skipped or
  * failed items add nothing and are named in the notes. A cluster id the graph
- * does not have is inserted (from `assignedCluster` when it describes it).
+ * does not have is inserted (from `assignedCluster` when it describes it). An
+ * edge without `intraCluster` (older versions) is intra-cluster when both its
+ * ends are new nodes of one cluster (the stored nodes' clusters are not read).
  */
 export function planMerge(result: AddNodeResult, base: GraphMergeBase, existing: ReadonlySet<number>): MergePlan {
   const knownClusters = new Set(base.clusterIds);
@@ -86,22 +90,23 @@ export function planMerge(result: AddNodeResult, base: GraphMergeBase, existing:
   }
 
   const resolve = (end: string | number): number | undefined => (typeof end === 'string' ? local.get(end) : existing.has(end) ? end : undefined);
+  const clusterOfNew = new Map(nodes.map((node) => [node.id, node.clusterId]));
   const edges: GraphEdgeRecord[] = [];
-  let dangling = 0;
+  let danglingEdges = 0;
   for (const item of usable) {
     for (const edge of item.edges) {
       const source = resolve(edge.source);
       const target = resolve(edge.target);
       if (source === undefined || target === undefined) {
-        dangling += 1;
+        danglingEdges += 1;
         continue;
       }
-      edges.push({ source, target, weight: edge.weight, type: edge.type, isIntraCluster: edge.intraCluster, confidence: null });
+      const isIntraCluster = edge.intraCluster ?? (clusterOfNew.has(source) && clusterOfNew.get(source) === clusterOfNew.get(target));
+      edges.push({ source, target, weight: edge.weight, type: edge.type, isIntraCluster, confidence: null });
     }
   }
-  if (dangling > 0) notes.push(`${dangling} edge${dangling === 1 ? '' : 's'} skipped: they point at nodes that are not in the graph`);
 
-  return { append: { nodes, edges, newClusters: [...newClusters.values()], clusterGrowth }, notes, failedItems };
+  return { append: { nodes, edges, newClusters: [...newClusters.values()], clusterGrowth }, notes, danglingEdges, failedItems };
 }
 
 function describe(item: AddNodeItemResult): string {

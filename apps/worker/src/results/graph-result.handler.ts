@@ -7,18 +7,22 @@ import { parseSummaryFile } from './graph-summary-result.handler';
 import { readSourceIds } from './job-options';
 import { type EnvelopeOf, type ResultHandler } from './result-handler';
 import { type FileParser, joinWarnings, type ResultFile, ResultSupport } from './result-support';
+import { type SkippedParts } from './skipped-parts';
 
 type GraphEnvelope = EnvelopeOf<TaskType.GRAPH_GENERATION_RESULT>;
 
-const parseGraphFile: FileParser<GraphResult> = (value) => {
+const parseGraphFile: FileParser<{ graph: GraphResult; skipped: SkippedParts }> = (value) => {
   const parsed = parseGraphResult(value);
-  return parsed.ok ? { ok: true, value: parsed.graph } : parsed;
+  return parsed.ok ? { ok: true, value: { graph: parsed.graph, skipped: parsed.skipped } } : parsed;
 };
 
 /**
  * COMPLETED stores the graph (and the summary it includes) and succeeds the
- * job; FAILED (or a broken COMPLETED) fails it. A result older than the job
- * that wrote the stored graph still succeeds its job but leaves the graph alone.
+ * job; FAILED (or a broken COMPLETED) fails it. Optional parts of the graph
+ * file that cannot be read are stored without and named in the job's warning
+ * (counts only); a file whose core cannot be read fails with RESULT_INVALID.
+ * A result older than the job that wrote the stored graph still succeeds its
+ * job but leaves the graph alone.
  */
 @Injectable()
 export class GraphResultHandler implements ResultHandler<TaskType.GRAPH_GENERATION_RESULT> {
@@ -47,7 +51,7 @@ export class GraphResultHandler implements ResultHandler<TaskType.GRAPH_GENERATI
       else summaryWarning = extra.warning;
     }
 
-    const graph = file.value.value;
+    const { graph, skipped } = file.value.value;
     let replaced = true;
     return this.support.succeed(
       context,
@@ -72,7 +76,7 @@ export class GraphResultHandler implements ResultHandler<TaskType.GRAPH_GENERATI
         const version = await this.graphs.replace(job.userId, job.taskId, graph, tx);
         if (summary) await this.graphs.saveSummary(job.userId, version, job.taskId, summary.value, tx);
         await this.graphs.markSourcesIncluded(job.userId, version, readSourceIds(job.options), tx);
-        return { warning: joinWarnings(payload.error, summaryWarning) };
+        return { warning: joinWarnings(payload.error, summaryWarning, this.support.noteSkipped(context, skipped)) };
       },
     );
   }

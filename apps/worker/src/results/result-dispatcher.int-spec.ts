@@ -341,7 +341,7 @@ describe.each(TEST_DRIVERS)(`${ResultDispatcher.name} (%s)`, (driver) => {
 
       const row = await job(created.taskId);
       expect(row.status).toBe('SUCCEEDED');
-      expect(row.warning).toContain('1 edge skipped');
+      expect(row.warning).toContain('1 edge to a missing node');
       expect(row.warning).toContain('conversation conv-skipped was skipped');
       expect((await graphs.get(userId))?.edges.filter((edge) => edge.source === 3)).toHaveLength(1);
     });

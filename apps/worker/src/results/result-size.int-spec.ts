@@ -44,7 +44,7 @@ describe('result files and memory', () => {
 
   it('fails the job with RESULT_TOO_LARGE and dead-letters a result file over WORKER_MAX_RESULT_BYTES, without reading it', async () => {
     const { taskId, body } = await jobWithResult(LIMIT + 1024);
-    const reads = jest.spyOn(context.moduleRef.get(ObjectStore), 'getJson');
+    const reads = jest.spyOn(context.moduleRef.get(ObjectStore), 'getText');
 
     const outcome = await dispatcher.dispatch({ messageId: 'm-large', body, receiveCount: 1 });
 
@@ -57,13 +57,13 @@ describe('result files and memory', () => {
   it('reads large result files one at a time, so a receive of several costs one file of memory', async () => {
     const jobs = await Promise.all([jobWithResult(1.5 * 1024 * 1024), jobWithResult(1.5 * 1024 * 1024), jobWithResult(1.5 * 1024 * 1024)]);
     const store = context.moduleRef.get(ObjectStore);
-    const getJson = store.getJson.bind(store);
+    const getText = store.getText.bind(store);
     let reading = 0;
     let most = 0;
-    jest.spyOn(store, 'getJson').mockImplementation(async (...args) => {
+    jest.spyOn(store, 'getText').mockImplementation(async (...args) => {
       most = Math.max(most, ++reading);
       try {
-        return await getJson(...args);
+        return await getText(...args);
       } finally {
         reading--;
       }

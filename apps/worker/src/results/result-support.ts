@@ -9,7 +9,9 @@ import { userMessageFor } from './failure-messages';
 import { FAILED_EVENT, isFinalResultType, JOB_KIND_OF_RESULT } from './job-kinds';
 import { JobMatcher } from './job-matcher';
 import { type EnvelopeOf } from './result-handler';
+import { parseResultJson } from './result-json';
 import { type FinalResultType, RESULT_KEY_FIELDS, resolveResultKey } from './result-key';
+import { type SkippedParts, skippedCounts, skippedWarning } from './skipped-parts';
 
 /** Largest result file the worker reads (WORKER_MAX_RESULT_BYTES); larger fails its job with RESULT_TOO_LARGE. */
 export const DEFAULT_MAX_RESULT_BYTES = 16 * 1024 * 1024;
@@ -181,6 +183,18 @@ export class ResultSupport {
     return updated ? Outcomes.done() : this.recordLate(context.envelope, context.job);
   }
 
+  /**
+   * Records the unreadable optional parts of a result file that were stored
+   * without (the parsers skip them instead of refusing the file): one log line
+   * with counts per kind, and the sentence for the job's warning (null when
+   * nothing was skipped). Counts only: nothing from the file is logged.
+   */
+  noteSkipped(context: ResultContext, skipped: SkippedParts): string | null {
+    const warning = skippedWarning(skipped);
+    if (warning !== null) this.logger.warn(`task ${context.job.taskId}: ${context.envelope.taskType} stored without unreadable parts: ${skippedCounts(skipped)}`);
+    return warning;
+  }
+
   /** Fails the job with a stable code, a plain message for users and the raw detail for operators. */
   async fail(context: ResultContext, code: string, detail: string | null): Promise<Outcome> {
     const failed = await this.failJob(context.job, context.failedEvent, code, detail);
@@ -233,23 +247,27 @@ export class ResultSupport {
   }
 
   private async download<T>(key: string, parse: FileParser<T>): Promise<Download<T>> {
+    let value: unknown;
     try {
-      const parsed = parse(await this.readBounded(key));
-      return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, code: 'RESULT_INVALID', detail: `${key}: ${parsed.problems.join('; ')}` };
+      value = await this.readBounded(key);
     } catch (error) {
+      if (error instanceof SyntaxError) return { ok: false, code: 'RESULT_INVALID', detail: `${key}: not valid JSON: ${error.message}` };
       if (!(error instanceof ObjectStoreError)) throw error;
       if (error.transient) return { ok: 'retry', reason: `result ${key} not readable yet: ${error.message}` };
       return { ok: false, code: DOWNLOAD_CODES[error.code] ?? 'RESULT_INVALID', detail: `${key}: ${error.message}` };
     }
+    const parsed = parse(value);
+    return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, code: 'RESULT_INVALID', detail: `${key}: ${parsed.problems.join('; ')}` };
   }
 
   /**
-   * A result file as JSON, refused above WORKER_MAX_RESULT_BYTES before it is
-   * read whole. Files over LARGE_FILE_BYTES wait for each other (one read and
-   * parse at a time), so a receive of ten big results costs one file's memory.
+   * A result file as JSON (with Python's NaN and Infinity, result-json.ts),
+   * refused above WORKER_MAX_RESULT_BYTES before it is read whole. Files over
+   * LARGE_FILE_BYTES wait for each other (one read and parse at a time), so a
+   * receive of ten big results costs one file's memory.
    */
   private readBounded(key: string): Promise<unknown> {
-    const read = () => this.store.getJson(key, { maxBytes: this.maxResultBytes });
+    const read = async () => parseResultJson(await this.store.getText(key, this.maxResultBytes));
     return this.store.size(key).then((size) => {
       if (size === undefined || size <= LARGE_FILE_BYTES) return read();
       const turn = this.largeReads.then(read, read);

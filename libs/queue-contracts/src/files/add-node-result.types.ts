@@ -13,6 +13,7 @@ export interface AddNodeItemResult {
   edges: AddNodeEdge[];
   assignedCluster: AddNodeAssignedCluster | null;
   skipped: boolean;
+  /** The AI's error for this item, or ours when its nodes cannot be read; the item adds nothing then. */
   error: string | null;
 }
 
@@ -34,14 +35,15 @@ export interface AddNodeEdge {
   target: string | number;
   weight: number;
   type: string;
-  intraCluster: boolean;
+  /** null when the AI did not say (older versions). */
+  intraCluster: boolean | null;
 }
 
 export interface AddNodeAssignedCluster {
   clusterId: string;
   isNewCluster: boolean;
-  confidence: number;
+  confidence: number | null;
   reasoning: string;
-  name: string;
+  name: string | null;
   themes: string[];
 }

@@ -3,9 +3,9 @@ export interface GraphResult {
   nodes: GraphNode[];
   edges: GraphEdge[];
   subclusters: GraphSubcluster[];
-  /** From `metadata.clusters`, keyed there by cluster id. */
+  /** From `metadata.clusters` (keyed by cluster id, or an array), then every other cluster id the nodes use. */
   clusters: GraphCluster[];
-  /** The raw metadata object as the AI wrote it (snake_case, extra keys kept). */
+  /** The raw metadata object as the AI wrote it (snake_case, extra keys kept; {} when absent). */
   metadata: Record<string, unknown>;
   /** `metadata.generated_at` as a UTC ISO string. */
   generatedAt: string | null;
@@ -21,7 +21,7 @@ export interface GraphNode {
   topKeywords: string[];
   /** UTC ISO string; from `timestamp`, else `update_time`, else `create_time`. */
   timestamp: string | null;
-  /** From `num_sections`, else the older `num_messages`. */
+  /** From `num_sections`, else the older `num_messages`; 0 when neither can be read. */
   numSections: number;
   /** "chat" when absent (files from before notes existed). */
   sourceType: string;
@@ -29,6 +29,7 @@ export interface GraphNode {
 
 export interface GraphKeyword {
   term: string;
+  /** 0 for keywords the AI wrote as plain strings. */
   score: number;
 }
 

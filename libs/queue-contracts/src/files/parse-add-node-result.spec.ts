@@ -1,3 +1,4 @@
+import { generateAiAddNodeOutput } from '../../test/ai-graph-output';
 import { GOLDEN_FILLS, readGoldenJson } from '../../test/golden-contract';
 import { type AddNodeResult } from './add-node-result.types';
 import { parseAddNodeResult, type AddNodeResultParseResult } from './parse-add-node-result';
@@ -56,19 +57,83 @@ describe(parseAddNodeResult.name, () => {
       const [item] = resultOf(parseAddNodeResult({ userId: 'u', processedCount: 0, results: [{ conversationId: 'c', skipped: true, error: 'empty' }] })).results;
       expect(item).toEqual({ conversationId: 'c', noteId: null, nodes: [], edges: [], assignedCluster: null, skipped: true, error: 'empty' });
     });
+
+    it('reads add-node-result-older.json (numMessages or no count, no assignedCluster, no intraCluster, null and empty skipped/error, no processedCount)', () => {
+      const parsed = parseAddNodeResult(readGoldenJson('files/add-node-result-older.json'));
+      const result = resultOf(parsed);
+      expect(parsed.ok && parsed.skipped).toEqual({ counts: {}, blocks: [] });
+      expect(result.processedCount).toBe(2);
+      expect(result.results.map((item) => [item.skipped, item.error, item.assignedCluster])).toEqual([
+        [false, null, null],
+        [false, null, null],
+      ]);
+      expect(result.results[0].nodes[0]).toEqual({
+        id: 'batch_0',
+        origId: '67f1a2b3-4c5d-800e-8f9a-0b1c2d3e4f01',
+        clusterId: 'cluster_0',
+        clusterName: 'Travel',
+        numSections: 6,
+        timestamp: '2024-12-05T12:00:00.000Z',
+      });
+      expect(result.results[1].nodes[0].numSections).toBeNull();
+      expect(result.results[0].edges).toEqual([
+        { source: 'batch_0', target: 4, weight: 0.58, type: 'semantic', intraCluster: null },
+        { source: 'batch_0', target: 1, weight: 0.61, type: 'semantic', intraCluster: null },
+      ]);
+    });
+
+    it('reads a generated batch in the older shape', () => {
+      const parsed = parseAddNodeResult(generateAiAddNodeOutput({ items: 50, storedNodeIds: [1, 2, 3], sizeField: 'numMessages', assignedCluster: false, intraCluster: false }));
+      const result = resultOf(parsed);
+      expect(parsed.ok && parsed.skipped).toEqual({ counts: {}, blocks: [] });
+      expect(result.results).toHaveLength(50);
+      expect(result.results[49].edges).toEqual([
+        { source: 'batch_49', target: 2, weight: 0.6, type: 'semantic', intraCluster: null },
+        { source: 'batch_49', target: 'batch_48', weight: 0.4, type: 'semantic', intraCluster: null },
+      ]);
+    });
   });
 
-  describe('problems', () => {
-    it('names the bad fields', () => {
-      const file = golden();
-      file.processedCount = '2';
-      file.results[0].edges[0].source = { id: 'batch_0' };
-      delete file.results[1].nodes[0].origId;
-      expect(problemsOf(parseAddNodeResult(file))).toEqual([
-        'processedCount must be an integer',
-        'results[0].edges[0].source must be a node id (string or integer)',
-        'results[1].nodes[0].origId is required',
-      ]);
+  describe('unreadable parts', () => {
+    it('skips and counts the broken parts of add-node-result-broken-parts.json, and fails the item whose node has no id', () => {
+      const parsed = parseAddNodeResult(readGoldenJson('files/add-node-result-broken-parts.json'));
+      const result = resultOf(parsed);
+      expect(parsed.ok && parsed.skipped).toEqual({
+        counts: { fields: 1, edges: 1, assignedClusters: 1, items: 1, blocks: 1, keywords: 1 },
+        blocks: ['results[3].edges'],
+      });
+      const [conversation, note, cooking] = result.results;
+      expect(result.results).toHaveLength(3);
+      expect(conversation.nodes[0].timestamp).toBeNull();
+      expect(conversation.edges.map((edge) => edge.target)).toEqual([0, 999]);
+      expect(conversation.assignedCluster).toBeNull();
+      expect(note).toMatchObject({ noteId: 'note-9d03', nodes: [], error: 'the result for this item could not be read: nodes[0] has no batch-local string id' });
+      expect(cooking).toMatchObject({ edges: [], assignedCluster: { clusterId: 'cluster_2', themes: ['stews'] } });
+    });
+
+    it.each([
+      ['nodes that are not an array', { nodes: { id: 'batch_0' } }, 'nodes is not an array'],
+      ['a node with a numeric id (it would read as a stored node)', { nodes: [{ id: 0, origId: 'c' }] }, 'nodes[0] has no batch-local string id'],
+    ])('fails an item with %s, alone', (_, edit, reason) => {
+      const parsed = parseAddNodeResult({ userId: 'u', processedCount: 2, results: [{ conversationId: 'c1', ...edit }, { conversationId: 'c2', nodes: [] }] });
+      const [failed, fine] = resultOf(parsed).results;
+      expect(failed.error).toBe(`the result for this item could not be read: ${reason}`);
+      expect(fine.error).toBeNull();
+    });
+
+    it('keeps an error that is not text as an error', () => {
+      const [item] = resultOf(parseAddNodeResult({ userId: 'u', processedCount: 1, results: [{ conversationId: 'c', error: { message: 'timeout' } }] })).results;
+      expect(item.error).toBe('the AI reported an error that is not text');
+    });
+  });
+
+  describe('unreadable core', () => {
+    it.each([
+      ['not an object', 'results', ['the file must be an object']],
+      ['without results', {}, ['results is required']],
+      ['with results that are not an array', { results: { 0: {} } }, ['results must be an array']],
+    ])('refuses a file %s', (_, value, problems) => {
+      expect(problemsOf(parseAddNodeResult(value))).toEqual(problems);
     });
   });
 });
