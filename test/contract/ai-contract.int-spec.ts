@@ -266,7 +266,7 @@ describe('AI request contract (python pydantic models from CONTRACT.md)', () => 
 
     async function accepted(route: string, body: Buffer | string): Promise<string> {
       const answer = await call(route, body, 202);
-      expect(answer).toEqual({ message: expect.any(String) as unknown, taskId: expect.any(String) as unknown, status: 'queued' });
+      expect(answer).toEqual({ message: expect.any(String) as unknown, taskId: expect.any(String) as unknown, status: 'queued', macroId: expect.any(String) as unknown });
       return answer.taskId as string;
     }
 

@@ -85,6 +85,32 @@ describe(ObjectStore.name, () => {
     });
   });
 
+  describe('deleteMany', () => {
+    it('sends at most 1000 keys per DeleteObjects call, each key once, and nothing for no keys', async () => {
+      const batches: string[][] = [];
+      const send = stubSend((command) => {
+        if (!(command instanceof DeleteObjectsCommand)) return Promise.reject(new Error('unexpected command'));
+        batches.push((command.input.Delete?.Objects ?? []).map((object) => object.Key ?? ''));
+        return Promise.resolve({});
+      });
+      const keys = Array.from({ length: 2500 }, (_, index) => `u/${index}`);
+
+      await expect(store.deleteMany([...keys, 'u/0', 'u/1'])).resolves.toBe(2500);
+
+      expect(batches.map((batch) => batch.length)).toEqual([1000, 1000, 500]);
+      expect(batches.flat()).toEqual(keys);
+      send.mockClear();
+      await expect(store.deleteMany([])).resolves.toBe(0);
+      expect(send).not.toHaveBeenCalled();
+    });
+
+    it('turns a per-key failure into a mapped error naming the key', async () => {
+      stubSend(() => Promise.resolve({ Errors: [{ Key: 'u/2', Code: 'InternalError', Message: 'try again' }] }));
+      const error = await rejectionOf(store.deleteMany(['u/1', 'u/2']));
+      expect(error).toMatchObject({ code: 'STORAGE_UNAVAILABLE', transient: true, key: 'u/2' });
+    });
+  });
+
   describe('deletePrefix', () => {
     it('refuses an empty prefix without calling S3', async () => {
       const send = stubSend(() => Promise.resolve({}));

@@ -101,11 +101,19 @@ export class ObjectStore implements OnApplicationShutdown {
   async deletePrefix(prefix: string): Promise<number> {
     if (prefix === '') throw new Error('ObjectStore.deletePrefix needs a non-empty prefix: it would empty the bucket');
     // Listing everything first keeps pagination independent of the deletes.
-    const keys = await this.list(prefix);
-    for (let start = 0; start < keys.length; start += S3_BATCH_LIMIT) {
-      await this.deleteBatch(keys.slice(start, start + S3_BATCH_LIMIT));
+    return this.deleteMany(await this.list(prefix));
+  }
+
+  /**
+   * Deletes these keys, up to 1000 per DeleteObjects call; missing keys are
+   * no error, as in S3. Returns how many keys were asked for (repeats counted once).
+   */
+  async deleteMany(keys: readonly string[]): Promise<number> {
+    const unique = [...new Set(keys)];
+    for (let start = 0; start < unique.length; start += S3_BATCH_LIMIT) {
+      await this.deleteBatch(unique.slice(start, start + S3_BATCH_LIMIT));
     }
-    return keys.length;
+    return unique.length;
   }
 
   async exists(key: string): Promise<boolean> {
@@ -151,7 +159,7 @@ export class ObjectStore implements OnApplicationShutdown {
   }
 
   private async deleteBatch(keys: string[]): Promise<void> {
-    const output = await this.attempt('deletePrefix', keys[0], () =>
+    const output = await this.attempt('deleteMany', keys[0], () =>
       this.s3.send(
         new DeleteObjectsCommand({
           Bucket: this.bucket,
@@ -164,7 +172,7 @@ export class ObjectStore implements OnApplicationShutdown {
     const code = isTransientAwsError({ name: failed.Code }) ? 'STORAGE_UNAVAILABLE' : 'STORAGE_ERROR';
     const count = output.Errors?.length ?? 1;
     const detail = `${failed.Code ?? 'unknown'}: ${failed.Message ?? ''}`;
-    throw new ObjectStoreError(code, `S3 deletePrefix left ${count} keys, first "${failed.Key}" (${detail})`, failed.Key);
+    throw new ObjectStoreError(code, `S3 DeleteObjects left ${count} keys, first "${failed.Key}" (${detail})`, failed.Key);
   }
 
   private async attempt<T>(action: string, key: string | undefined, call: () => Promise<T>): Promise<T> {

@@ -214,6 +214,18 @@ describe(ObjectStore.name, () => {
     });
   });
 
+  describe('deleteMany', () => {
+    it('deletes exactly the given keys, missing ones included, and leaves their neighbours', async () => {
+      const doomed = ['many/a/input.json', 'many/a/result/graph.json', 'many/b/batch.json'];
+      const kept = ['many/a/other.json', 'many/b', 'many/c/batch.json'];
+      await Promise.all([...doomed, ...kept].map((key) => store.put(key, '{}')));
+
+      await expect(store.deleteMany([...doomed, 'many/never-stored.json'])).resolves.toBe(4);
+
+      await expect(store.list('many/')).resolves.toEqual(['many/a/other.json', 'many/b', 'many/c/batch.json']);
+    });
+  });
+
   describe('unreachable endpoint', () => {
     it('fails with STORAGE_UNAVAILABLE, transient, for reads, writes and lists', async () => {
       const port = await closedPort();

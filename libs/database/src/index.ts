@@ -3,7 +3,14 @@ export { DatabaseModule } from './database.module';
 export { type DatabaseOptions } from './database-options';
 export { DatabaseService } from './database.service';
 export { GraphLifecycleRepository } from './graph-lifecycle.repository';
-export { GraphReadsRepository } from './graph-reads.repository';
+export {
+  GraphReadsRepository,
+  type GraphReadFacts,
+  type GraphReadState,
+  type GraphSnapshotJson,
+  type GraphSnapshotRead,
+  type LatestGraphJob,
+} from './graph-reads.repository';
 export { GraphRepository } from './graph.repository';
 export {
   type GraphClusterRecord,

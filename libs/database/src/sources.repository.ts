@@ -6,6 +6,33 @@ import { type NewSource, type SourceRow, sources } from './schema';
 
 export type SourceImport = Pick<NewSource, 'kind' | 'id' | 'title' | 'content'>;
 
+/** A source stored only if it is new; a note may carry the web client's folder. */
+export type NewSourceImport = SourceImport & Pick<NewSource, 'folderId'>;
+
+/** What insertNew did: stored every row (all share one import time), or none because these positions were already stored. */
+export type NewSourcesOutcome = { readonly stored: true; readonly importedAt: Date } | { readonly stored: false; readonly conflicts: readonly number[] };
+
+/** Thrown inside insertNew's transaction to roll it back; never leaves the repository. */
+class AlreadyStored extends Error {
+  constructor(readonly positions: readonly number[]) {
+    super('sources already stored');
+  }
+}
+
+const keyOf = (row: { kind: string; id: string }) => `${row.kind}\u0000${row.id}`;
+
+/** Positions of `rows` the insert skipped: stored before, or a repeat of an earlier row. */
+function notInserted(rows: readonly NewSourceImport[], written: readonly { kind: string; id: string }[]): number[] {
+  const inserted = new Set(written.map(keyOf));
+  const seen = new Set<string>();
+  return rows.flatMap((row, index) => {
+    const key = keyOf(row);
+    const skipped = !inserted.has(key) || seen.has(key);
+    seen.add(key);
+    return skipped ? [index] : [];
+  });
+}
+
 /** The user's imported conversations and notes. */
 @Injectable()
 export class SourcesRepository {
@@ -26,6 +53,29 @@ export class SourcesRepository {
       })
       .returning({ id: sources.id });
     return written.length;
+  }
+
+  /**
+   * Stores every row or none (one transaction): a row whose (user, kind, id) is
+   * already stored, also by a request committing at the same time, is never
+   * overwritten; their positions in `rows` come back instead and nothing is stored.
+   */
+  async insertNew(userId: string, rows: readonly NewSourceImport[], tx?: Db): Promise<NewSourcesOutcome> {
+    if (rows.length === 0) return { stored: true, importedAt: new Date() };
+    try {
+      return await this.db(tx).transaction(async (inner) => {
+        const written = await inner
+          .insert(sources)
+          .values(rows.map((row) => ({ ...row, userId })))
+          .onConflictDoNothing({ target: [sources.userId, sources.kind, sources.id] })
+          .returning({ kind: sources.kind, id: sources.id, importedAt: sources.importedAt });
+        if (written.length === rows.length) return { stored: true as const, importedAt: written[0].importedAt };
+        throw new AlreadyStored(notInserted(rows, written));
+      });
+    } catch (error) {
+      if (error instanceof AlreadyStored) return { stored: false, conflicts: error.positions };
+      throw error;
+    }
   }
 
   /** Every source of the user, oldest import first. */

@@ -127,6 +127,20 @@ describe(ApiEnvironment.name, () => {
     });
   });
 
+  describe('GRAPH_RESTORE_WINDOW_SECONDS', () => {
+    it('defaults to 30 days and reads a value from 60 s to 365 days', () => {
+      expect(loadEnvironment(ApiEnvironment, minimal).GRAPH_RESTORE_WINDOW_SECONDS).toBe(30 * 86400);
+      expect(loadEnvironment(ApiEnvironment, { ...minimal, GRAPH_RESTORE_WINDOW_SECONDS: '60' }).GRAPH_RESTORE_WINDOW_SECONDS).toBe(60);
+      expect(loadEnvironment(ApiEnvironment, { ...minimal, GRAPH_RESTORE_WINDOW_SECONDS: String(365 * 86400) }).GRAPH_RESTORE_WINDOW_SECONDS).toBe(365 * 86400);
+    });
+
+    it.each(['59', String(365 * 86400 + 1), '1.5', 'a week'])('refuses %s', (value) => {
+      const problems = problemsOf({ ...minimal, GRAPH_RESTORE_WINDOW_SECONDS: value });
+      expect(problems.length).toBeGreaterThan(0);
+      expect(problems.every((problem) => problem.startsWith('GRAPH_RESTORE_WINDOW_SECONDS'))).toBe(true);
+    });
+  });
+
   describe('CORS_ORIGINS', () => {
     it('is optional, and takes a comma-separated list of exact origins', () => {
       expect(loadEnvironment(ApiEnvironment, minimal).CORS_ORIGINS).toBeUndefined();

@@ -73,6 +73,13 @@ export class ApiEnvironment {
   @Max(7 * 24 * 3600)
   JOB_TIMEOUT_SECONDS = 900;
 
+  /** How long a deleted graph or summary (DELETE without permanent=true) can still be restored. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(365 * 86400)
+  GRAPH_RESTORE_WINDOW_SECONDS = 30 * 86400;
+
   /**
    * The dev-only secret is public (npm start signs with it), so it is refused
    * unless NODE_ENV says development or test; unset counts as neither, so a

@@ -4,9 +4,10 @@ import { GraphRepository, SourcesRepository } from '@app/database';
 import { NotificationType } from '@app/job-events';
 import { buildEnvelope, TaskType } from '@app/queue-contracts';
 import { ApiEnvironment } from '../config/api.environment';
+import { assertOwnMacroId } from '../graph/macro-id';
 import { ApiException } from '../http/api.exception';
-import { JobLauncher, type LaunchedJob } from '../jobs/job-launcher';
 import { GRAPH_WRITING_KINDS } from './graph-generation.service';
+import { type GraphJobAccepted, GraphJobLauncher } from './graph-job-launcher';
 import { type SkippedJob } from './skipped-job';
 import { batchNotes, conversationsOf, refsOf } from './source-bundle';
 import { newTaskId } from './task-id';
@@ -15,14 +16,16 @@ import { newTaskId } from './task-id';
 @Injectable()
 export class AddNodeService {
   constructor(
-    private readonly launcher: JobLauncher,
+    private readonly launcher: GraphJobLauncher,
     private readonly graphs: GraphRepository,
     private readonly sources: SourcesRepository,
     private readonly api: ApiEnvironment,
     private readonly aws: AwsEnvironment,
   ) {}
 
-  async addPendingSources(userId: string): Promise<LaunchedJob | SkippedJob> {
+  /** 404 for a macroId that is not the user's graph, and without a graph. */
+  async addPendingSources(userId: string, macroId?: string): Promise<GraphJobAccepted | SkippedJob> {
+    assertOwnMacroId(userId, macroId);
     const graph = await this.graphs.get(userId);
     if (!graph) throw new ApiException(HttpStatus.NOT_FOUND, 'GRAPH_NOT_FOUND', 'Generate a graph before adding to it');
     const pending = await this.sources.listPending(userId);

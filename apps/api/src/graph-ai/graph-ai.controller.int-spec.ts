@@ -5,6 +5,8 @@ import { JobEventsRepository, JobsRepository } from '@app/database';
 import { createTestAwsResources, type TestAwsResources } from '../../../../test/support/test-aws';
 import { FIXTURES_DIR, type GoldenEnvelope, readGoldenEnvelope, GOLDEN_FILLS } from '../../../../libs/queue-contracts/test/golden-contract';
 import { type ApiTestApp, bearer, bootApiTestApp, drainQueue, readProblem } from '../../test/api-test-app';
+import { macroIdOf } from '../graph/macro-id';
+import { derivedConversationId } from '../http/chat-export-body';
 import { GENERATE_JSON_PATH, GraphAiController } from './graph-ai.controller';
 
 const CONVERSATIONS = readFileSync(path.join(FIXTURES_DIR, 'files/conversations.json'));
@@ -13,6 +15,7 @@ interface Accepted {
   message: string;
   taskId: string;
   status: string;
+  macroId: string;
 }
 
 describe(GraphAiController.name, () => {
@@ -50,7 +53,12 @@ describe(GraphAiController.name, () => {
 
       expect(response.status).toBe(202);
       const accepted = (await response.json()) as Accepted;
-      expect(accepted).toEqual({ message: expect.any(String) as unknown, taskId: expect.stringMatching(/^task_alice_[0-9A-Z]{26}$/) as unknown, status: 'queued' });
+      expect(accepted).toEqual({
+        message: expect.any(String) as unknown,
+        taskId: expect.stringMatching(/^task_alice_[0-9A-Z]{26}$/) as unknown,
+        status: 'queued',
+        macroId: macroIdOf('alice'),
+      });
 
       const stored = await aws.s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: `graph-generation/${accepted.taskId}/input.json` }));
       const bytes = Buffer.from(await stored.Body!.transformToByteArray());
@@ -80,6 +88,42 @@ describe(GraphAiController.name, () => {
       const stored = await aws.s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: `graph-generation/${taskId}/input.json` }));
       expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(body)).toBe(true);
       expect(await drainQueue(aws)).toHaveLength(1);
+    });
+
+    it('stores conversations sent without id (the SDK\'s AiInputData) with derived ids, the same ones for the same upload', async () => {
+      const [first, second] = JSON.parse(CONVERSATIONS.toString('utf8')) as Record<string, unknown>[];
+      const { id: _dropped, ...bare } = first;
+      const upload = JSON.stringify([bare, second]);
+      const stored: Record<string, unknown>[][] = [];
+      for (const userId of ['frank', 'frank']) {
+        const response = await post(api.base, userId, upload);
+        expect(response.status).toBe(202);
+        const { taskId } = (await response.json()) as Accepted;
+        const object = await aws.s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: `graph-generation/${taskId}/input.json` }));
+        stored.push(JSON.parse(await object.Body!.transformToString()) as Record<string, unknown>[]);
+      }
+      expect(stored[0]).toEqual([{ id: derivedConversationId(bare), ...bare }, second]);
+      expect(stored[0][0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(stored[1]).toEqual(stored[0]);
+      expect(await drainQueue(aws)).toHaveLength(2);
+    });
+
+    it('gives distinct conversations without id distinct ids, and refuses one sent twice with 400 DUPLICATE_ID', async () => {
+      const [first, second] = (JSON.parse(CONVERSATIONS.toString('utf8')) as Record<string, unknown>[]).map(({ id: _id, ...rest }) => rest);
+      const response = await post(api.base, 'grace', JSON.stringify([first, second]));
+      expect(response.status).toBe(202);
+      const { taskId } = (await response.json()) as Accepted;
+      const object = await aws.s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: `graph-generation/${taskId}/input.json` }));
+      const ids = (JSON.parse(await object.Body!.transformToString()) as { id: string }[]).map((conversation) => conversation.id);
+      expect(new Set(ids).size).toBe(2);
+      expect(await drainQueue(aws)).toHaveLength(1);
+
+      const twice = await post(api.base, 'grace', JSON.stringify([first, second, first]));
+      expect(twice.status).toBe(400);
+      expect(await readProblem(twice)).toMatchObject({ code: 'DUPLICATE_ID', errors: ['[2].id repeats [0].id'] });
+      const sameExplicitId = await post(api.base, 'grace', JSON.stringify([{ id: 'c1', ...first }, { id: 'c1', ...second }]));
+      expect(await readProblem(sameExplicitId)).toMatchObject({ status: 400, code: 'DUPLICATE_ID', errors: ['[1].id repeats [0].id'] });
+      expect(await drainQueue(aws)).toEqual([]);
     });
 
     it('sends includeSummary false when asked with ?includeSummary=false', async () => {

@@ -4,10 +4,13 @@ import { type JobKind, SourcesRepository } from '@app/database';
 import { NotificationType } from '@app/job-events';
 import { buildEnvelope, TaskType } from '@app/queue-contracts';
 import { ApiEnvironment } from '../config/api.environment';
+import { assertOwnMacroId } from '../graph/macro-id';
 import { checkChatExport } from '../http/chat-export-body';
 import { type JsonUpload } from '../http/json-body';
-import { JobLauncher, type LaunchedJob } from '../jobs/job-launcher';
+import { type GenerateGraphDto } from './generate-graph.dto';
+import { type GraphJobAccepted, GraphJobLauncher } from './graph-job-launcher';
 import { conversationsOf, notesFile, refsOf } from './source-bundle';
+import { type ScopeFilter, scopeOf, selectSources } from './source-scope';
 import { type SkippedJob } from './skipped-job';
 import { newTaskId } from './task-id';
 
@@ -17,7 +20,8 @@ export const GRAPH_WRITING_KINDS: readonly JobKind[] = ['GRAPH_GENERATION', 'ADD
 interface Bundle {
   readonly conversations: Buffer | string;
   readonly notes?: string;
-  readonly sourceIds?: readonly { kind: string; id: string }[];
+  /** What the job's options record besides includeSummary and language. */
+  readonly options?: Record<string, unknown>;
   /** The seed's test route never refused a second job; the sources route does (409). */
   readonly exclusive: boolean;
 }
@@ -25,7 +29,7 @@ interface Bundle {
 @Injectable()
 export class GraphGenerationService {
   constructor(
-    private readonly launcher: JobLauncher,
+    private readonly launcher: GraphJobLauncher,
     private readonly sources: SourcesRepository,
     private readonly api: ApiEnvironment,
     private readonly aws: AwsEnvironment,
@@ -34,22 +38,37 @@ export class GraphGenerationService {
   /**
    * Queues a graph built from a ChatGPT export sent with the request. The bytes
    * stored are the upload's own, which the JSON gate checked (strict UTF-8, no
-   * NUL, no lone surrogate, bounded depth), so the AI can read every one.
+   * NUL, no lone surrogate, bounded depth), so the AI can read every one;
+   * only when ids had to be derived is the export written anew, with them.
    */
-  generateFromExport(userId: string, upload: JsonUpload, includeSummary = true): Promise<LaunchedJob> {
-    checkChatExport(upload.value);
-    return this.launch(userId, includeSummary, { conversations: upload.bytes, exclusive: false });
+  generateFromExport(userId: string, upload: JsonUpload, includeSummary = true): Promise<GraphJobAccepted> {
+    const exported = checkChatExport(upload.value);
+    const conversations = exported.derivedIds === 0 ? upload.bytes : JSON.stringify(exported.conversations);
+    return this.launch(userId, includeSummary, { conversations, exclusive: false });
   }
 
-  /** Queues a graph of every source the user imported; skipped when there is none. */
-  async generateFromSources(userId: string, includeSummary = true): Promise<LaunchedJob | SkippedJob> {
-    const rows = await this.sources.listAll(userId);
-    if (rows.length === 0) return { message: 'There are no imported conversations or notes to build a graph from', status: 'skipped' };
-    const bundle = { conversations: JSON.stringify(conversationsOf(rows)), notes: notesFile(rows), sourceIds: refsOf(rows), exclusive: true };
-    return this.launch(userId, includeSummary, bundle);
+  /**
+   * Queues a graph of the user's sources, narrowed by a manual scopeFilter;
+   * skipped when none is left. 404 for a macroId that is not the user's graph.
+   */
+  async generateFromSources(userId: string, request: GenerateGraphDto): Promise<GraphJobAccepted | SkippedJob> {
+    assertOwnMacroId(userId, request.macroId);
+    const scope = request.scopeFilter && scopeOf(request.scopeFilter);
+    const rows = selectSources(await this.sources.listAll(userId), scope, new Date());
+    if (rows.length === 0) {
+      const message = scope ? 'No imported conversations or notes match the scope filter' : 'There are no imported conversations or notes to build a graph from';
+      return { message, status: 'skipped' };
+    }
+    const bundle = {
+      conversations: JSON.stringify(conversationsOf(rows)),
+      notes: notesFile(rows),
+      options: { sourceIds: refsOf(rows), ...requestOptions(request, scope) },
+      exclusive: true,
+    };
+    return this.launch(userId, request.includeSummary ?? true, bundle);
   }
 
-  private launch(userId: string, includeSummary: boolean, bundle: Bundle): Promise<LaunchedJob> {
+  private launch(userId: string, includeSummary: boolean, bundle: Bundle): Promise<GraphJobAccepted> {
     const taskId = newTaskId('task', userId);
     const prefix = `graph-generation/${taskId}/`;
     const language = this.api.GRAPH_LANGUAGE;
@@ -71,7 +90,7 @@ export class GraphGenerationService {
         userId,
         kind: 'GRAPH_GENERATION',
         inputKey: prefix,
-        options: { includeSummary, language, ...(bundle.sourceIds ? { sourceIds: bundle.sourceIds } : {}) },
+        options: { includeSummary, language, ...bundle.options },
         objects,
         envelope,
         events: { requested: NotificationType.GraphGenerationRequested, failed: NotificationType.GraphGenerationRequestFailed },
@@ -80,4 +99,13 @@ export class GraphGenerationService {
       'Graph generation queued',
     );
   }
+}
+
+/** The web client's graph metadata and scope, as sent (validated), for the job's options. */
+function requestOptions(request: GenerateGraphDto, scope: ScopeFilter | undefined): Record<string, unknown> {
+  return {
+    ...(scope ? { scopeFilter: scope } : {}),
+    ...(request.title !== undefined ? { title: request.title } : {}),
+    ...(request.description !== undefined ? { description: request.description } : {}),
+  };
 }

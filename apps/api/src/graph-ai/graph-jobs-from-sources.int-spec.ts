@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ApiTestApp, bearer, bootApiTestApp, drainQueue, readProblem } from '../../test/api-test-app';
 import { FIXTURES_DIR } from '../../../../libs/queue-contracts/test/golden-contract';
+import { derivedConversationId } from '../http/chat-export-body';
 import { GraphAiController } from './graph-ai.controller';
 
 const CONVERSATIONS = readFileSync(resolve(FIXTURES_DIR, 'files/conversations.json'));
@@ -74,14 +75,32 @@ describe(GraphAiController.name, () => {
       expect(job?.options).toMatchObject({ sourceIds: expect.arrayContaining([{ kind: 'note', id: 'note-1' }]) as unknown });
     });
 
-    it('answers 409 while a graph job of the user is live, also to concurrent requests', async () => {
+    it('answers 409 naming the live job (taskId) while a graph job of the user is live, also to concurrent requests', async () => {
       const userId = nextUser();
       await importSources(userId);
-      const statuses = await Promise.all([1, 2, 3].map(() => post(userId, '/v1/graph-ai/generate', {}).then((r) => r.status)));
-      expect(statuses.sort()).toEqual([202, 409, 409]);
+      const responses = await Promise.all([1, 2, 3].map(() => post(userId, '/v1/graph-ai/generate', {})));
+      expect(responses.map((r) => r.status).sort()).toEqual([202, 409, 409]);
+      const accepted = responses.find((r) => r.status === 202)!;
+      const { taskId } = (await accepted.json()) as { taskId: string };
+      for (const refused of responses.filter((r) => r.status === 409)) {
+        expect(await readProblem(refused)).toMatchObject({ code: 'JOB_ALREADY_RUNNING', taskId, detail: `Job ${taskId} is still running; wait for it to finish` });
+      }
       const conflict = await readProblem(await post(userId, '/v1/graph-ai/generate', {}));
-      expect(conflict.code).toBe('JOB_ALREADY_RUNNING');
+      expect(conflict).toMatchObject({ status: 409, code: 'JOB_ALREADY_RUNNING', taskId });
       expect(await envelopesOnQueue()).toHaveLength(1);
+    });
+
+    it('answers 409 with the running add-node job\'s taskId to a generate, and the running summary job\'s to a summary', async () => {
+      const userId = nextUser();
+      await storeGraph(userId, 'task_seed');
+      await importSources(userId);
+      const addNode = (await (await post(userId, '/v1/graph-ai/add-node')).json()) as { taskId: string };
+      expect(await readProblem(await post(userId, '/v1/graph-ai/generate', {}))).toMatchObject({ status: 409, taskId: addNode.taskId });
+      expect(await readProblem(await post(userId, '/v1/graph-ai/add-node'))).toMatchObject({ status: 409, taskId: addNode.taskId });
+      const summary = (await (await post(userId, '/v1/graph-ai/summary')).json()) as { taskId: string };
+      expect(summary.taskId).toMatch(/^summary_/);
+      expect(await readProblem(await post(userId, '/v1/graph-ai/summary'))).toMatchObject({ status: 409, code: 'JOB_ALREADY_RUNNING', taskId: summary.taskId });
+      expect(await envelopesOnQueue()).toHaveLength(2);
     });
 
     it('refuses a body that is not valid JSON or not the options', async () => {
@@ -144,6 +163,23 @@ describe(GraphAiController.name, () => {
   });
 
   describe('sources', () => {
+    it('imports conversations sent without id under derived ids, the same ones on a second import', async () => {
+      const userId = nextUser();
+      const bare = (JSON.parse(CONVERSATIONS.toString('utf8')) as Record<string, unknown>[]).map(({ id: _id, ...rest }) => rest);
+      const imports: { imported: number; ids: string[] }[] = [];
+      for (let round = 0; round < 2; round++) {
+        const response = await post(userId, '/v1/sources/conversations', bare);
+        expect(response.status).toBe(201);
+        imports.push((await response.json()) as { imported: number; ids: string[] });
+      }
+      expect(imports[0]).toEqual({ imported: 2, ids: bare.map((conversation) => derivedConversationId(conversation)) });
+      expect(imports[1]).toEqual(imports[0]);
+      const listed = (await (await fetch(`${api.base}/v1/sources`, { headers: bearer(userId) })).json()) as { sources: { id: string }[] };
+      expect(listed.sources.map((source) => source.id).sort()).toEqual([...imports[0].ids].sort());
+      const twice = await readProblem(await post(userId, '/v1/sources/conversations', [bare[0], bare[0]]));
+      expect(twice).toMatchObject({ status: 400, code: 'DUPLICATE_ID' });
+    });
+
     it('refuses invalid notes with the problems named, and lists what was imported', async () => {
       const userId = nextUser();
       const invalid = await readProblem(await post(userId, '/v1/sources/notes', { notes: [{ id: 'bad id!', content: 3 }] }));

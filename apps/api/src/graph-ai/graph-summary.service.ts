@@ -1,24 +1,29 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AwsEnvironment } from '@app/aws';
-import { GraphRepository } from '@app/database';
+import { GraphLifecycleRepository, GraphRepository } from '@app/database';
 import { NotificationType } from '@app/job-events';
 import { buildEnvelope, encodeGraphResult, TaskType } from '@app/queue-contracts';
 import { ApiEnvironment } from '../config/api.environment';
+import { assertOwnMacroId } from '../graph/macro-id';
 import { ApiException } from '../http/api.exception';
-import { JobLauncher, type LaunchedJob } from '../jobs/job-launcher';
+import { type GraphJobAccepted, GraphJobLauncher } from './graph-job-launcher';
+import { type GraphSummaryView, summaryView } from './summary-view';
 import { newTaskId } from './task-id';
 
-/** Asks the AI to summarize the stored graph, re-encoded in the AI's own graph format. */
+/** The graph's summary: asking the AI for one (the stored graph re-encoded in the AI's own format), and reading it. */
 @Injectable()
 export class GraphSummaryService {
   constructor(
-    private readonly launcher: JobLauncher,
+    private readonly launcher: GraphJobLauncher,
     private readonly graphs: GraphRepository,
+    private readonly lifecycle: GraphLifecycleRepository,
     private readonly api: ApiEnvironment,
     private readonly aws: AwsEnvironment,
   ) {}
 
-  async summarize(userId: string): Promise<LaunchedJob> {
+  /** 404 for a macroId that is not the user's graph, and without a graph. */
+  async summarize(userId: string, macroId?: string): Promise<GraphJobAccepted> {
+    assertOwnMacroId(userId, macroId);
     const graph = await this.graphs.get(userId);
     if (!graph) throw new ApiException(HttpStatus.NOT_FOUND, 'GRAPH_NOT_FOUND', 'Generate a graph before asking for its summary');
     const taskId = newTaskId('summary', userId);
@@ -38,5 +43,12 @@ export class GraphSummaryService {
       },
       'Graph summary queued',
     );
+  }
+
+  /** The newest summary in the SDK's shape, an empty one when there is none (never 404 but for a foreign macroId). */
+  async read(userId: string, macroId?: string): Promise<GraphSummaryView> {
+    assertOwnMacroId(userId, macroId);
+    const [stored, counts] = await Promise.all([this.graphs.getSummary(userId), this.lifecycle.countSources(userId)]);
+    return summaryView(stored, { conversations: counts.conversation, notes: counts.note }, new Date());
   }
 }

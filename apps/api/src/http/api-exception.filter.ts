@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import { classifyFault, type Dependency, describeFault, stackFrames } from '@app/faults';
 import { type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { ApiException } from './api.exception';
+import { ApiException, type ProblemExtensions } from './api.exception';
 
 /** Seconds a client should wait before retrying while a dependency is down. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -48,6 +48,7 @@ export interface Problem {
   readonly code: string;
   readonly detail: string;
   readonly errors?: readonly unknown[];
+  readonly extensions?: ProblemExtensions;
 }
 
 /** The body of every error answer. */
@@ -61,13 +62,16 @@ export interface ProblemDocument {
   readonly retryable: boolean;
   readonly errors?: readonly unknown[];
   readonly code: string;
+  /** Extension members (RFC 9457 §3.2), e.g. `taskId` on a 409 JOB_ALREADY_RUNNING. */
+  readonly [extension: string]: unknown;
 }
 
 /**
  * The last word on every error, and the only place an error body is written:
  * each one leaves as `application/problem+json` (type, title, status, detail,
- * instance, correlationId, retryable, errors when there are any, and our
- * stable code), with the correlationId also in X-Correlation-Id.
+ * instance, correlationId, retryable, errors when there are any, our
+ * stable code, and an ApiException's extension members), with the
+ * correlationId also in X-Correlation-Id.
  *
  * ApiExceptions keep their status, code, sentence and details; Nest's own
  * HttpExceptions (unknown route, a pipe's BadRequest) and http-errors with a
@@ -102,7 +106,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private problemOf(error: unknown, request: Request): Problem {
     if (error instanceof ApiException) {
-      return { status: error.getStatus(), code: error.code, detail: error.message, errors: error.details };
+      return { status: error.getStatus(), code: error.code, detail: error.message, errors: error.details, extensions: error.extensions };
     }
     if (error instanceof HttpException) return nestProblem(error, request);
     const clientError = httpErrorStatus(error);
@@ -126,8 +130,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
 /** The problem document for `problem`, answering `request`. */
 export function renderProblem(problem: Problem, request: Pick<Request, 'originalUrl' | 'url' | 'headers'>): ProblemDocument {
-  const { status, code, detail, errors } = problem;
+  const { status, code, detail, errors, extensions } = problem;
   return {
+    // First: a member below overrides an extension of the same name.
+    ...extensions,
     type: PROBLEM_TYPE_BASE + code.toLowerCase().replace(/_/g, '-'),
     title: code.replace(/_/g, ' '),
     status,

@@ -23,6 +23,8 @@ interface Expected {
   readonly detail: string | RegExp;
   readonly instance: string;
   readonly errors?: readonly (string | RegExp)[];
+  /** Extension members (RFC 9457 §3.2) the problem must carry, e.g. a 409's running `taskId`. */
+  readonly extensions?: Record<string, unknown>;
 }
 
 /**
@@ -51,7 +53,7 @@ describe(`${ApiExceptionFilter.name}: application/problem+json`, () => {
 
   /** Asserts the content type, every field (nothing more) and the correlation header; returns the body. */
   async function expectProblem(response: Response, expected: Expected): Promise<Record<string, unknown>> {
-    const { status, code, detail, instance, errors } = expected;
+    const { status, code, detail, instance, errors, extensions } = expected;
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     const body = (await response.json()) as Record<string, unknown>;
@@ -65,6 +67,7 @@ describe(`${ApiExceptionFilter.name}: application/problem+json`, () => {
       retryable: [429, 502, 503, 504].includes(status),
       ...(errors ? { errors: errors.map((error) => (typeof error === 'string' ? error : expect.stringMatching(error) as unknown)) } : {}),
       code,
+      ...extensions,
     });
     expect(response.headers.get('x-correlation-id')).toBe(body.correlationId);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
@@ -145,13 +148,16 @@ describe(`${ApiExceptionFilter.name}: application/problem+json`, () => {
     const userId = nextUser();
     const imported = await postJson('/v1/sources/notes', bearer(userId), JSON.stringify({ notes: [{ title: 'Garden', content: 'Tomatoes need sun' }] }));
     expect(imported.status).toBe(201);
-    expect((await postJson('/v1/graph-ai/generate', bearer(userId), '{}')).status).toBe(202);
+    const running = await postJson('/v1/graph-ai/generate', bearer(userId), '{}');
+    expect(running.status).toBe(202);
+    const { taskId } = (await running.json()) as { taskId: string };
 
     await expectProblem(await postJson('/v1/graph-ai/generate', bearer(userId), '{}'), {
       status: 409,
       code: 'JOB_ALREADY_RUNNING',
       detail: /^Job \S+ is still running; wait for it to finish$/,
       instance: '/v1/graph-ai/generate',
+      extensions: { taskId },
     });
     await drainQueue(api.aws);
   });

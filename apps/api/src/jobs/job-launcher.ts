@@ -27,6 +27,11 @@ type RequestFailedType =
   | NotificationType.AddConversationRequestFailed
   | NotificationType.GraphSummaryRequestFailed;
 
+
+/** 409 JOB_ALREADY_RUNNING naming the running job in `taskId` (an RFC 9457 extension member the SDK reads off the problem body). */
+export function jobRunningConflict(taskId: string): ApiException {
+  return new ApiException(HttpStatus.CONFLICT, 'JOB_ALREADY_RUNNING', `Job ${taskId} is still running; wait for it to finish`, undefined, { taskId });
+}
 /** Why an unsent job failed, for users (the `error` of its `*_REQUEST_FAILED` event and the job's errorMessage). */
 const QUEUE_UNAVAILABLE_MESSAGE = 'The job could not be queued. Please try again.';
 
@@ -72,7 +77,7 @@ export class JobLauncher {
     } catch (error) {
       await this.removeObjects(launch);
       if (error instanceof ExclusiveJobConflict) {
-        throw new ApiException(HttpStatus.CONFLICT, 'JOB_ALREADY_RUNNING', `Job ${error.liveTaskId} is still running; wait for it to finish`);
+        throw jobRunningConflict(error.liveTaskId);
       }
       throw error;
     }

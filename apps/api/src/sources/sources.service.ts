@@ -14,9 +14,12 @@ export interface ImportResult {
 export class SourcesService {
   constructor(private readonly sources: SourcesRepository) {}
 
-  /** `exported`: the parsed upload, as the JSON gate let it through; stored as is (no byte was replaced). */
+  /**
+   * `exported`: the parsed upload, as the JSON gate let it through; stored as is
+   * (no byte was replaced), with a derived id on each conversation sent without one.
+   */
   async importChatExport(userId: string, exported: unknown): Promise<ImportResult> {
-    const rows: SourceImport[] = checkChatExport(exported).map((conversation) => ({
+    const rows: SourceImport[] = checkChatExport(exported).conversations.map((conversation) => ({
       kind: 'conversation',
       id: String(conversation.id),
       title: typeof conversation.title === 'string' ? conversation.title : null,
