@@ -6,7 +6,7 @@ import { type Browser, type Page, type Request } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { REPO_ROOT } from '../support/node-process';
 import { type Pipeline, startPipeline } from '../support/pipeline';
-import { sdkTypeErrors } from '../support/sdk-notification-types';
+import { sdkEventTypeErrors } from '../support/sdk-types';
 import { type SdkPage, serveSdkPage } from '../support/sdk-page';
 
 const JWT_SECRET = 'web-client-e2e-secret-of-at-least-32-characters';
@@ -173,7 +173,7 @@ describe('the web client (its SDK in Chromium) against the pipeline', () => {
       const [connected, ...rest] = messages(frames);
       expect(connected).toEqual({ lastEventId: '', data: '{"type":"CONNECTED","message":"SSE Connection established"}' });
       const events = envelopes(frames);
-      expect(sdkTypeErrors(events)).toEqual([]);
+      expect(sdkEventTypeErrors(events)).toEqual([]);
       expect(rest.map((frame) => frame.lastEventId)).toEqual(events.map((event) => event.id));
       for (const event of events) {
         expect(event.id).toMatch(/^\d{19}$/);
@@ -196,7 +196,7 @@ describe('the web client (its SDK in Chromium) against the pipeline', () => {
       await inPage(page, 'openStream');
       const restored = envelopes(await inPage<Frame[]>(page, 'waitFor', { type: 'GRAPH_GENERATION_COMPLETED', taskId }));
       expect(restored.map((event) => event.id)).toEqual(ids);
-      expect(sdkTypeErrors(restored)).toEqual([]);
+      expect(sdkEventTypeErrors(restored)).toEqual([]);
 
       expect(apiRequests.length).toBeGreaterThan(4);
       for (const request of apiRequests) expect(await request.allHeaders()).not.toHaveProperty('authorization');
@@ -204,6 +204,102 @@ describe('the web client (its SDK in Chromium) against the pipeline', () => {
     },
     90000,
   );
+
+  it('every graph-job call of the web client through its SDK: store conversations and notes, generate, watch, stats and snapshot, summary, add-node, delete and restore', async () => {
+    const userId = `web-all-${Date.now()}`;
+    const { page } = await openApp(userId, 'signed');
+    const sdk = <T>(api: string, method: string, ...args: unknown[]) => inPage<SdkResult<T>>(page, 'sdk', api, method, ...args);
+    const data = <T>(result: SdkResult<T>, statusCode: number): T => {
+      expect(result).toMatchObject({ isSuccess: true, statusCode });
+      if (!result.isSuccess) throw new Error(`expected ${statusCode}, got ${JSON.stringify(result.error)}`);
+      return result.data;
+    };
+    const stats = async () => data(await sdk<{ userId: string; nodes: number; edges: number; clusters: number; status: string }>('graph', 'getStats'), 200);
+    const finished = async (type: string, taskId: string) => envelopes(await inPage<Frame[]>(page, 'waitFor', { type, taskId, timeoutMs: 60000 }));
+    await inPage(page, 'openStream');
+    await inPage(page, 'waitFor', { count: 1 });
+
+    expect(await stats()).toEqual({ userId, nodes: 0, edges: 0, clusters: 0, status: 'NOT_CREATED' });
+
+    // What the app stores before it generates: conversations and notes, through the SDK's own calls.
+    const message = (id: string, role: string, content: string) => ({ id, role, content });
+    const bulk = data(
+      await sdk<{ conversations: { id: string; messages: unknown[] }[] }>('conversations', 'bulkCreate', {
+        conversations: [
+          { id: 'c-garden', title: 'Tomatoes', messages: [message('m1', 'user', 'How much sun do tomatoes need?'), message('m2', 'assistant', 'Six to eight hours.')] },
+          { id: 'c-bread', title: 'Sourdough', messages: [message('m3', 'user', 'Why is my sourdough dense?'), message('m4', 'assistant', 'Proof it longer.')] },
+        ],
+      }),
+      201,
+    );
+    expect(bulk.conversations.map((conversation) => [conversation.id, conversation.messages])).toEqual([
+      ['c-garden', []],
+      ['c-bread', []],
+    ]);
+    expect(data(await sdk<{ id: string; title: string }>('note', 'createNote', { id: 'n-compost', title: 'Compost', content: 'Greens and browns, turned weekly.' }), 201)).toMatchObject({
+      id: 'n-compost',
+      title: 'Compost',
+    });
+    const again = await sdk('conversations', 'create', { id: 'c-garden', title: 'Tomatoes again', messages: [message('m9', 'user', 'Again?')] });
+    expect(again).toMatchObject({ isSuccess: false, error: { statusCode: 409, body: { code: 'CONVERSATION_EXISTS' } } });
+
+    // Generate, watch it, read what the app renders.
+    const generated = data(await sdk<JobAccepted & { macroId: string }>('graphAi', 'generateGraph', { includeSummary: false }), 202);
+    expect(generated).toMatchObject({ status: 'queued', taskId: expect.stringMatching(`^task_${userId}_`) as unknown, macroId: expect.any(String) as unknown });
+    const { macroId } = generated;
+    await finished('GRAPH_GENERATION_COMPLETED', generated.taskId);
+    const created = await stats();
+    expect(created).toMatchObject({ userId, status: 'CREATED' });
+    expect(created.nodes).toBe(3);
+    const snapshot = data(await sdk<{ nodes: { id: number; origId: string; numMessages: number }[]; edges: unknown[]; clusters: unknown[]; subclusters: unknown[]; stats: unknown }>('graph', 'getSnapshot'), 200);
+    expect(snapshot.nodes.map((node) => node.origId).sort()).toEqual(['c-bread', 'c-garden', 'n-compost']);
+    expect(snapshot.stats).toMatchObject({ nodes: 3, edges: snapshot.edges.length, clusters: snapshot.clusters.length, status: 'CREATED' });
+    expect(data(await sdk<{ graphs: { macroId: string }[] }>('graph', 'listGraphs'), 200).graphs.map((graph) => graph.macroId)).toEqual([macroId]);
+    expect(data(await sdk<{ graph: { macroId: string; userId: string } }>('graph', 'getGraphMetadata', macroId), 200).graph).toMatchObject({ macroId, userId });
+    expect(await sdk('graph', 'getSnapshot', 'graph_not-this-users')).toMatchObject({ isSuccess: false, error: { statusCode: 404 } });
+
+    // Summary: request, watch, read; delete and restore it.
+    const summaryJob = data(await sdk<JobAccepted>('graphAi', 'requestSummary'), 202);
+    await finished('GRAPH_SUMMARY_COMPLETED', summaryJob.taskId);
+    const summary = data(await sdk<{ overview: { total_conversations: number; total_notes: number }; generated_at: string }>('graphAi', 'getSummary'), 200);
+    expect(summary.overview).toMatchObject({ total_conversations: 2, total_notes: 1 });
+    expect(await sdk('graphAi', 'deleteSummary')).toMatchObject({ isSuccess: true, statusCode: 204 });
+    expect(data(await sdk<{ detail_level: string; clusters: unknown[] }>('graphAi', 'getSummary'), 200)).toMatchObject({ detail_level: 'standard', clusters: [] });
+    expect(await sdk('graphAi', 'restoreSummary')).toMatchObject({ isSuccess: true, statusCode: 200, data: { message: 'Summary restored' } });
+    expect(data(await sdk('graphAi', 'getSummary'), 200)).toEqual(summary);
+
+    // A new conversation, added to the graph.
+    expect(await sdk('conversations', 'create', { id: 'c-bees', title: 'Bees', messages: [message('m5', 'user', 'Do bees like tomatoes?')] })).toMatchObject({ statusCode: 201 });
+    const added = data(await sdk<JobAccepted>('graphAi', 'addNode'), 202);
+    expect(added.taskId).toMatch(new RegExp(`^task_add_node_${userId}_[0-9A-Z]{26}$`));
+    const addEvents = await finished('ADD_CONVERSATION_COMPLETED', added.taskId);
+    expect(addEvents.find((event) => event.type === 'ADD_CONVERSATION_COMPLETED')?.payload).toMatchObject({ nodeCount: 1 });
+    expect(await stats()).toMatchObject({ status: 'UPDATED', nodes: 4 });
+
+    // Delete and restore the graph; then delete it for good.
+    expect(await sdk('graphAi', 'deleteGraph')).toMatchObject({ isSuccess: true, statusCode: 204 });
+    expect(await stats()).toMatchObject({ status: 'NOT_CREATED', nodes: 0 });
+    expect(await sdk('graphAi', 'restoreGraph')).toMatchObject({ isSuccess: true, statusCode: 200, data: { message: 'Graph restored' } });
+    expect(await stats()).toMatchObject({ status: 'UPDATED', nodes: 4 });
+    expect(await sdk('graphAi', 'deleteGraph', { permanent: true })).toMatchObject({ isSuccess: true, statusCode: 204 });
+    expect(await sdk('graphAi', 'restoreGraph')).toMatchObject({ isSuccess: false, error: { statusCode: 404, body: { code: 'GRAPH_NOT_FOUND' } } });
+    expect(data(await sdk<{ nodes: unknown[] }>('graph', 'getSnapshot'), 200).nodes).toEqual([]);
+    expect(await pipeline.aws.listKeys(`graph-generation/${generated.taskId}/`)).toEqual([]);
+
+    const events = envelopes(await inPage<Frame[]>(page, 'frames'));
+    expect(sdkEventTypeErrors(events)).toEqual([]);
+    expect(new Set(events.map((event) => event.type))).toEqual(
+      new Set([
+        'GRAPH_GENERATION_REQUESTED',
+        'GRAPH_GENERATION_PROGRESS_UPDATED',
+        'GRAPH_GENERATION_COMPLETED',
+        'GRAPH_SUMMARY_REQUESTED',
+        'GRAPH_SUMMARY_COMPLETED',
+        'ADD_CONVERSATION_REQUESTED',
+        'ADD_CONVERSATION_COMPLETED',
+      ]),
+    );
+  }, 180000);
 
   it('a page on an origin not in CORS_ORIGINS cannot act with the same cookies: its preflights get no CORS answer and its simple POST is refused before anything is queued', async () => {
     const userId = `web-csrf-${Date.now()}`;
