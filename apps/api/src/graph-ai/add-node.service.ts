@@ -1,12 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AwsEnvironment } from '@app/aws';
 import { GraphRepository, SourcesRepository } from '@app/database';
-import { NotificationType } from '@app/job-events';
-import { buildEnvelope, TaskType } from '@app/queue-contracts';
+import { JOB_KIND_SPECS } from '@app/job-events';
+import { buildEnvelope } from '@app/queue-contracts';
 import { ApiEnvironment } from '../config/api.environment';
 import { assertOwnMacroId } from '../graph/macro-id';
 import { ApiException } from '../http/api.exception';
-import { GRAPH_WRITING_KINDS } from './graph-generation.service';
 import { type GraphJobAccepted, GraphJobLauncher } from './graph-job-launcher';
 import { type SkippedJob } from './skipped-job';
 import { batchNotes, conversationsOf, refsOf } from './source-bundle';
@@ -30,7 +29,7 @@ export class AddNodeService {
     if (!graph) throw new ApiException(HttpStatus.NOT_FOUND, 'GRAPH_NOT_FOUND', 'Generate a graph before adding to it');
     const pending = await this.sources.listPending(userId);
     if (pending.length === 0) return { message: 'No conversations or notes were imported since the last graph', status: 'skipped' };
-    const taskId = newTaskId('task_add_node', userId);
+    const taskId = newTaskId('ADD_NODE', userId);
     const key = `add-node/${taskId}/batch.json`;
     const batch = {
       userId,
@@ -53,9 +52,8 @@ export class AddNodeService {
         inputKey: key,
         options: { language, sourceIds: refsOf(pending), graphVersion: graph.version },
         objects: [{ key, body: JSON.stringify(batch) }],
-        envelope: buildEnvelope(TaskType.ADD_NODE_REQUEST, taskId, { userId, s3Key: key, bucket: this.aws.S3_PAYLOAD_BUCKET, inputType: 'batch', language }),
-        events: { requested: NotificationType.AddConversationRequested, failed: NotificationType.AddConversationRequestFailed },
-        exclusiveOf: GRAPH_WRITING_KINDS,
+        envelope: buildEnvelope(JOB_KIND_SPECS.ADD_NODE.requestType, taskId, { userId, s3Key: key, bucket: this.aws.S3_PAYLOAD_BUCKET, inputType: 'batch', language }),
+        exclusive: true,
       },
       'Adding to the graph queued',
     );

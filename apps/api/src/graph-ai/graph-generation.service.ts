@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AwsEnvironment } from '@app/aws';
-import { type JobKind, SourcesRepository } from '@app/database';
-import { NotificationType } from '@app/job-events';
-import { buildEnvelope, TaskType } from '@app/queue-contracts';
+import { SourcesRepository } from '@app/database';
+import { JOB_KIND_SPECS } from '@app/job-events';
+import { buildEnvelope } from '@app/queue-contracts';
 import { ApiEnvironment } from '../config/api.environment';
 import { assertOwnMacroId } from '../graph/macro-id';
 import { checkChatExport } from '../http/chat-export-body';
@@ -15,7 +15,6 @@ import { type SkippedJob } from './skipped-job';
 import { newTaskId } from './task-id';
 
 /** A new graph replaces the user's graph, so it never runs beside another graph-changing job. */
-export const GRAPH_WRITING_KINDS: readonly JobKind[] = ['GRAPH_GENERATION', 'ADD_NODE'];
 
 interface Bundle {
   readonly conversations: Buffer | string;
@@ -69,10 +68,10 @@ export class GraphGenerationService {
   }
 
   private launch(userId: string, includeSummary: boolean, bundle: Bundle): Promise<GraphJobAccepted> {
-    const taskId = newTaskId('task', userId);
+    const taskId = newTaskId('GRAPH_GENERATION', userId);
     const prefix = `graph-generation/${taskId}/`;
     const language = this.api.GRAPH_LANGUAGE;
-    const envelope = buildEnvelope(TaskType.GRAPH_GENERATION_REQUEST, taskId, {
+    const envelope = buildEnvelope(JOB_KIND_SPECS.GRAPH_GENERATION.requestType, taskId, {
       userId,
       s3Key: prefix,
       bucket: this.aws.S3_PAYLOAD_BUCKET,
@@ -93,8 +92,7 @@ export class GraphGenerationService {
         options: { includeSummary, language, ...bundle.options },
         objects,
         envelope,
-        events: { requested: NotificationType.GraphGenerationRequested, failed: NotificationType.GraphGenerationRequestFailed },
-        exclusiveOf: bundle.exclusive ? GRAPH_WRITING_KINDS : undefined,
+        exclusive: bundle.exclusive,
       },
       'Graph generation queued',
     );

@@ -1,8 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AwsEnvironment } from '@app/aws';
 import { GraphLifecycleRepository, GraphRepository } from '@app/database';
-import { NotificationType } from '@app/job-events';
-import { buildEnvelope, encodeGraphResult, TaskType } from '@app/queue-contracts';
+import { JOB_KIND_SPECS } from '@app/job-events';
+import { buildEnvelope, encodeGraphResult } from '@app/queue-contracts';
 import { ApiEnvironment } from '../config/api.environment';
 import { assertOwnMacroId } from '../graph/macro-id';
 import { ApiException } from '../http/api.exception';
@@ -26,7 +26,7 @@ export class GraphSummaryService {
     assertOwnMacroId(userId, macroId);
     const graph = await this.graphs.get(userId);
     if (!graph) throw new ApiException(HttpStatus.NOT_FOUND, 'GRAPH_NOT_FOUND', 'Generate a graph before asking for its summary');
-    const taskId = newTaskId('summary', userId);
+    const taskId = newTaskId('GRAPH_SUMMARY', userId);
     const key = `graph-summary/${taskId}/graph.json`;
     const language = this.api.GRAPH_LANGUAGE;
     return this.launcher.launch(
@@ -37,9 +37,8 @@ export class GraphSummaryService {
         inputKey: key,
         options: { language, graphVersion: graph.version },
         objects: [{ key, body: JSON.stringify(encodeGraphResult(graph)) }],
-        envelope: buildEnvelope(TaskType.GRAPH_SUMMARY_REQUEST, taskId, { userId, graphS3Key: key, bucket: this.aws.S3_PAYLOAD_BUCKET, language }),
-        events: { requested: NotificationType.GraphSummaryRequested, failed: NotificationType.GraphSummaryRequestFailed },
-        exclusiveOf: ['GRAPH_SUMMARY'],
+        envelope: buildEnvelope(JOB_KIND_SPECS.GRAPH_SUMMARY.requestType, taskId, { userId, graphS3Key: key, bucket: this.aws.S3_PAYLOAD_BUCKET, language }),
+        exclusive: true,
       },
       'Graph summary queued',
     );

@@ -1,17 +1,19 @@
+import { type JobKind } from '@app/database';
+import { JOB_KIND_SPECS } from '@app/job-events';
 import { ulid } from 'ulid';
 
-type TaskIdPrefix = 'task' | 'task_add_node' | 'summary';
-
-/** Task ids as the AI server has always seen them: `<prefix>_<userId>_<ULID>`. */
-export function newTaskId(prefix: TaskIdPrefix, userId: string): string {
-  return `${prefix}_${userId}_${ulid()}`;
+/** Task ids as the AI server has always seen them: `<kind's taskIdPrefix>_<userId>_<ULID>`. */
+export function newTaskId(kind: JobKind, userId: string): string {
+  return `${JOB_KIND_SPECS[kind].taskIdPrefix}_${userId}_${ulid()}`;
 }
+
+const LONGEST_PREFIX = Math.max(...Object.values(JOB_KIND_SPECS).map((spec) => spec.taskIdPrefix.length));
 
 /**
  * Longest task id newTaskId can make: the longest prefix, a user id of at most
  * 128 characters (JwtAuthGuard's USER_ID_PATTERN), a ULID (26) and two `_`.
  */
-export const MAX_TASK_ID_LENGTH = 'task_add_node'.length + 1 + 128 + 1 + 26;
+export const MAX_TASK_ID_LENGTH = LONGEST_PREFIX + 1 + 128 + 1 + 26;
 
 /**
  * The task-id alphabet: what prefixes, user ids (letters, digits, `_ . @ -`)

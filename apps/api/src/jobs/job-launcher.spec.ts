@@ -1,5 +1,5 @@
 import { type ObjectStore, type QueuePublisher } from '@app/aws';
-import { type JobLedger, NotificationType } from '@app/job-events';
+import { type JobLedger } from '@app/job-events';
 import { ApiEnvironment } from '../config/api.environment';
 import { type JobLaunch, JobLauncher } from './job-launcher';
 
@@ -12,7 +12,7 @@ describe(JobLauncher.name, () => {
     options: {},
     objects: [{ key: 'graph-generation/task_u1_01/input.json', body: '[]' }],
     envelope: '{}',
-    events: { requested: NotificationType.GraphGenerationRequested, failed: NotificationType.GraphGenerationRequestFailed },
+    exclusive: true,
   };
 
   it('opens the job with a deadline JOB_TIMEOUT_SECONDS from now', async () => {

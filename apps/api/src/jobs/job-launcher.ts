@@ -2,7 +2,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ObjectStore, QueuePublisher } from '@app/aws';
 import { type JobKind } from '@app/database';
 import { describeFault } from '@app/faults';
-import { ExclusiveJobConflict, failureDraft, JobLedger, notificationDraft, NotificationType } from '@app/job-events';
+import { ExclusiveJobConflict, failureDraft, JOB_KIND_SPECS, JobLedger, notificationDraft } from '@app/job-events';
 import { ApiEnvironment } from '../config/api.environment';
 import { ApiException } from '../http/api.exception';
 
@@ -15,17 +15,10 @@ export interface JobLaunch {
   readonly options: Record<string, unknown>;
   readonly objects: readonly { key: string; body: Buffer | string }[];
   readonly envelope: string;
-  /** `requested` is logged with the job; `failed` (a `*_REQUEST_FAILED`) when the request message could not be sent. */
-  readonly events: { readonly requested: RequestedType; readonly failed: RequestFailedType };
-  /** Refuse (409) while the user has a live job of these kinds. */
-  readonly exclusiveOf?: readonly JobKind[];
+  /** Refuse (409) while the user has a live job of a kind that excludes this one (JOB_KIND_SPECS' excludedBy); only the test route opts out. */
+  readonly exclusive: boolean;
 }
 
-type RequestedType = NotificationType.GraphGenerationRequested | NotificationType.AddConversationRequested | NotificationType.GraphSummaryRequested;
-type RequestFailedType =
-  | NotificationType.GraphGenerationRequestFailed
-  | NotificationType.AddConversationRequestFailed
-  | NotificationType.GraphSummaryRequestFailed;
 
 
 /** 409 JOB_ALREADY_RUNNING naming the running job in `taskId` (an RFC 9457 extension member the SDK reads off the problem body). */
@@ -71,8 +64,8 @@ export class JobLauncher {
           // The worker fails the job with JOB_TIMED_OUT if nothing is heard by then.
           deadlineAt: new Date(Date.now() + this.api.JOB_TIMEOUT_SECONDS * 1000),
         },
-        notificationDraft(launch.events.requested, launch.taskId, { status: 'QUEUED' }),
-        launch.exclusiveOf,
+        notificationDraft(JOB_KIND_SPECS[launch.kind].requested, launch.taskId, { status: 'QUEUED' }),
+        launch.exclusive ? JOB_KIND_SPECS[launch.kind].excludedBy : undefined,
       );
     } catch (error) {
       await this.removeObjects(launch);
@@ -107,7 +100,7 @@ export class JobLauncher {
       launch.taskId,
       ['QUEUED'],
       { status: 'FAILED', errorCode: 'QUEUE_UNAVAILABLE', errorMessage: QUEUE_UNAVAILABLE_MESSAGE, finishedAt: new Date() },
-      () => failureDraft(launch.events.failed, launch.taskId, 'QUEUE_UNAVAILABLE', QUEUE_UNAVAILABLE_MESSAGE),
+      () => failureDraft(JOB_KIND_SPECS[launch.kind].requestFailed, launch.taskId, 'QUEUE_UNAVAILABLE', QUEUE_UNAVAILABLE_MESSAGE),
     );
     await this.removeObjects(launch);
   }

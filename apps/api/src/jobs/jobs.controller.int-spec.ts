@@ -132,7 +132,7 @@ describe(JobsController.name, () => {
     });
 
     it('looks up the longest task id the api can make (and a 404 for it is still a 404)', async () => {
-      const longest = newTaskId('task_add_node', 'u'.repeat(128));
+      const longest = newTaskId('ADD_NODE', 'u'.repeat(128));
       expect(longest).toHaveLength(MAX_TASK_ID_LENGTH);
       expect((await readProblem(await get('ann', `/v1/jobs/${longest}`))).code).toBe('JOB_NOT_FOUND');
     });

@@ -1,9 +1,10 @@
+import { type FinalResultType } from '@app/job-events';
 import { TaskType } from '@app/queue-contracts';
 
 export type ResultKey = { readonly ok: true; readonly key: string } | { readonly ok: false; readonly reason: string };
 
-/** The final result task types (progress aside); their payloads point at files in the payload bucket. */
-export type FinalResultType = TaskType.GRAPH_GENERATION_RESULT | TaskType.ADD_NODE_RESULT | TaskType.GRAPH_SUMMARY_RESULT;
+/** The final result task types (JOB_KIND_SPECS' resultType; progress aside): their payloads point at files in the payload bucket. */
+export type { FinalResultType };
 
 /** The task a result key has to belong to: the result's type and its job's task id and owner. */
 export interface KeyOwner {

@@ -1,12 +1,11 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ObjectStore, ObjectStoreError } from '@app/aws';
 import { type Db, type Job, type JobPatch, JobsRepository, LateResultsRepository } from '@app/database';
-import { failureDraft, type FailureType, JobLedger, type NotificationDraft } from '@app/job-events';
+import { failureDraft, type FailureType, isFinalResultType, JOB_KIND_OF_RESULT, JOB_KIND_SPECS, JobLedger, type NotificationDraft } from '@app/job-events';
 import { type AnyEnvelope, type InvalidMessageError } from '@app/queue-contracts';
 import { type DeadLetterOutcome, type Outcome, Outcomes } from '../consumer/outcome';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { userMessageFor } from './failure-messages';
-import { FAILED_EVENT, isFinalResultType, JOB_KIND_OF_RESULT } from './job-kinds';
 import { JobMatcher } from './job-matcher';
 import { type EnvelopeOf } from './result-handler';
 import { parseResultJson } from './result-json';
@@ -102,7 +101,7 @@ export class ResultSupport {
     if (!match.ok) return { ok: false, outcome: Outcomes.deadLetter(match.reason, envelope) };
     if (!isActive(match.job)) return { ok: false, outcome: await this.recordLate(envelope, match.job) };
     const keys = this.ownKeys(envelope, match.job);
-    const context: ResultContext = { envelope, job: match.job, failedEvent: FAILED_EVENT[kind], keys: keys.ok ? keys.keys : {} };
+    const context: ResultContext = { envelope, job: match.job, failedEvent: JOB_KIND_SPECS[kind].failed, keys: keys.ok ? keys.keys : {} };
     if (!keys.ok) return { ok: false, outcome: await this.reject(context, 'RESULT_KEY_FOREIGN', keys.reason) };
     return { ok: true, value: context };
   }
@@ -122,7 +121,7 @@ export class ResultSupport {
     const match = await this.matcher.match(error.taskId ?? null, error.userId, kind);
     if (!match.ok || !isActive(match.job)) return Outcomes.deadLetter(reason, labels);
     const code = 'RESULT_MESSAGE_INVALID';
-    return Outcomes.deadLetter(withVerdict(reason, await this.failJob(match.job, FAILED_EVENT[kind], code, reason), code), labels);
+    return Outcomes.deadLetter(withVerdict(reason, await this.failJob(match.job, JOB_KIND_SPECS[kind].failed, code, reason), code), labels);
   }
 
   /**
@@ -138,7 +137,7 @@ export class ResultSupport {
     const match = await this.matcher.match(envelope.taskId, (envelope.payload as { userId: string }).userId, kind);
     if (!match.ok || !isActive(match.job)) return Outcomes.deadLetter(reason, labels);
     const code = 'PROCESSING_FAILED';
-    return Outcomes.deadLetter(withVerdict(reason, await this.failJob(match.job, FAILED_EVENT[kind], code, reason), code), labels);
+    return Outcomes.deadLetter(withVerdict(reason, await this.failJob(match.job, JOB_KIND_SPECS[kind].failed, code, reason), code), labels);
   }
 
   /**

@@ -1,10 +1,9 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type Job, JobsRepository } from '@app/database';
 import { describeFault } from '@app/faults';
-import { failureDraft, JobLedger } from '@app/job-events';
+import { failureDraft, JOB_KIND_SPECS, JobLedger } from '@app/job-events';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { userMessageFor } from '../results/failure-messages';
-import { FAILED_EVENT } from '../results/job-kinds';
 import { JOB_TIMED_OUT, jobTimeoutSeconds } from './job-deadline';
 
 const LIVE = ['QUEUED', 'RUNNING'] as const;
@@ -88,7 +87,7 @@ export class JobTimeoutSweeper implements OnApplicationBootstrap, BeforeApplicat
         job.taskId,
         LIVE,
         { status: 'FAILED', errorCode: JOB_TIMED_OUT, errorMessage: message, errorDetail: detail, finishedAt: new Date() },
-        () => failureDraft(FAILED_EVENT[job.kind], job.taskId, JOB_TIMED_OUT, message),
+        () => failureDraft(JOB_KIND_SPECS[job.kind].failed, job.taskId, JOB_TIMED_OUT, message),
         (_tx, locked) => {
           // Progress may have pushed the deadline since findExpired read the row.
           if (!locked.deadlineAt || locked.deadlineAt.getTime() > now.getTime()) throw new DeadlineMoved();
