@@ -240,6 +240,8 @@ describe('the web client (its SDK in Chromium) against the pipeline', () => {
       id: 'n-compost',
       title: 'Compost',
     });
+    const notes = data(await sdk<{ notes: { id: string; title: string }[] }>('note', 'bulkCreate', { notes: [{ id: 'n-seeds', content: 'Save seeds from the best fruit.' }] }), 201);
+    expect(notes.notes).toEqual([expect.objectContaining({ id: 'n-seeds', title: 'Save seeds...' })]);
     const again = await sdk('conversations', 'create', { id: 'c-garden', title: 'Tomatoes again', messages: [message('m9', 'user', 'Again?')] });
     expect(again).toMatchObject({ isSuccess: false, error: { statusCode: 409, body: { code: 'CONVERSATION_EXISTS' } } });
 
@@ -250,10 +252,10 @@ describe('the web client (its SDK in Chromium) against the pipeline', () => {
     await finished('GRAPH_GENERATION_COMPLETED', generated.taskId);
     const created = await stats();
     expect(created).toMatchObject({ userId, status: 'CREATED' });
-    expect(created.nodes).toBe(3);
+    expect(created.nodes).toBe(4);
     const snapshot = data(await sdk<{ nodes: { id: number; origId: string; numMessages: number }[]; edges: unknown[]; clusters: unknown[]; subclusters: unknown[]; stats: unknown }>('graph', 'getSnapshot'), 200);
-    expect(snapshot.nodes.map((node) => node.origId).sort()).toEqual(['c-bread', 'c-garden', 'n-compost']);
-    expect(snapshot.stats).toMatchObject({ nodes: 3, edges: snapshot.edges.length, clusters: snapshot.clusters.length, status: 'CREATED' });
+    expect(snapshot.nodes.map((node) => node.origId).sort()).toEqual(['c-bread', 'c-garden', 'n-compost', 'n-seeds']);
+    expect(snapshot.stats).toMatchObject({ nodes: 4, edges: snapshot.edges.length, clusters: snapshot.clusters.length, status: 'CREATED' });
     expect(data(await sdk<{ graphs: { macroId: string }[] }>('graph', 'listGraphs'), 200).graphs.map((graph) => graph.macroId)).toEqual([macroId]);
     expect(data(await sdk<{ graph: { macroId: string; userId: string } }>('graph', 'getGraphMetadata', macroId), 200).graph).toMatchObject({ macroId, userId });
     expect(await sdk('graph', 'getSnapshot', 'graph_not-this-users')).toMatchObject({ isSuccess: false, error: { statusCode: 404 } });
@@ -262,7 +264,7 @@ describe('the web client (its SDK in Chromium) against the pipeline', () => {
     const summaryJob = data(await sdk<JobAccepted>('graphAi', 'requestSummary'), 202);
     await finished('GRAPH_SUMMARY_COMPLETED', summaryJob.taskId);
     const summary = data(await sdk<{ overview: { total_conversations: number; total_notes: number }; generated_at: string }>('graphAi', 'getSummary'), 200);
-    expect(summary.overview).toMatchObject({ total_conversations: 2, total_notes: 1 });
+    expect(summary.overview).toMatchObject({ total_conversations: 2, total_notes: 2 });
     expect(await sdk('graphAi', 'deleteSummary')).toMatchObject({ isSuccess: true, statusCode: 204 });
     expect(data(await sdk<{ detail_level: string; clusters: unknown[] }>('graphAi', 'getSummary'), 200)).toMatchObject({ detail_level: 'standard', clusters: [] });
     expect(await sdk('graphAi', 'restoreSummary')).toMatchObject({ isSuccess: true, statusCode: 200, data: { message: 'Summary restored' } });
@@ -274,17 +276,40 @@ describe('the web client (its SDK in Chromium) against the pipeline', () => {
     expect(added.taskId).toMatch(new RegExp(`^task_add_node_${userId}_[0-9A-Z]{26}$`));
     const addEvents = await finished('ADD_CONVERSATION_COMPLETED', added.taskId);
     expect(addEvents.find((event) => event.type === 'ADD_CONVERSATION_COMPLETED')?.payload).toMatchObject({ nodeCount: 1 });
-    expect(await stats()).toMatchObject({ status: 'UPDATED', nodes: 4 });
+    expect(await stats()).toMatchObject({ status: 'UPDATED', nodes: 5 });
 
     // Delete and restore the graph; then delete it for good.
     expect(await sdk('graphAi', 'deleteGraph')).toMatchObject({ isSuccess: true, statusCode: 204 });
     expect(await stats()).toMatchObject({ status: 'NOT_CREATED', nodes: 0 });
     expect(await sdk('graphAi', 'restoreGraph')).toMatchObject({ isSuccess: true, statusCode: 200, data: { message: 'Graph restored' } });
-    expect(await stats()).toMatchObject({ status: 'UPDATED', nodes: 4 });
+    expect(await stats()).toMatchObject({ status: 'UPDATED', nodes: 5 });
     expect(await sdk('graphAi', 'deleteGraph', { permanent: true })).toMatchObject({ isSuccess: true, statusCode: 204 });
     expect(await sdk('graphAi', 'restoreGraph')).toMatchObject({ isSuccess: false, error: { statusCode: 404, body: { code: 'GRAPH_NOT_FOUND' } } });
     expect(data(await sdk<{ nodes: unknown[] }>('graph', 'getSnapshot'), 200).nodes).toEqual([]);
     expect(await pipeline.aws.listKeys(`graph-generation/${generated.taskId}/`)).toEqual([]);
+
+    // The SDK's test route: conversations in the export shape without ids (AiInputData[]).
+    const node = (id: string, parent: string | null, children: string[], role: string | null, text = '') => ({
+      id,
+      parent,
+      children,
+      message: role ? { id, author: { role }, content: { content_type: 'text', parts: [text] } } : null,
+    });
+    const aiInput = [
+      {
+        title: 'Pruning',
+        create_time: 1764547200,
+        update_time: 1764547260,
+        mapping: {
+          root: node('root', null, ['q'], null),
+          q: node('q', 'root', ['a'], 'user', 'When do I prune tomatoes?'),
+          a: node('a', 'q', [], 'assistant', 'Pinch suckers weekly.'),
+        },
+      },
+    ];
+    const tested = data(await sdk<JobAccepted>('graphAi', 'generateGraphTest', aiInput), 202);
+    await finished('GRAPH_GENERATION_COMPLETED', tested.taskId);
+    expect(await stats()).toMatchObject({ status: 'CREATED', nodes: 1 });
 
     const events = envelopes(await inPage<Frame[]>(page, 'frames'));
     expect(sdkEventTypeErrors(events)).toEqual([]);
