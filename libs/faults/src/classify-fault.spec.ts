@@ -1,6 +1,8 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ObjectStoreError, QueueError } from '@app/aws';
-import { Client } from 'pg';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { Client, Pool } from 'pg';
 import { freePort } from '../../../test/support/free-port';
 import { classifyFault } from './classify-fault';
 
@@ -14,6 +16,16 @@ describe(classifyFault.name, () => {
       const client = new Client({ host: '127.0.0.1', port: await freePort(), connectionTimeoutMillis: 1000 });
       const error = await client.connect().then(() => undefined, (failure: unknown) => failure);
       expect(classifyFault(error)).toEqual({ transient: true, dependency: 'network' });
+    });
+
+    it('names the database when a query through drizzle finds the server refusing connections', async () => {
+      const pool = new Pool({ host: '127.0.0.1', port: await freePort(), connectionTimeoutMillis: 1000 });
+      const error = await drizzle(pool)
+        .execute(sql`SELECT 1`)
+        .then(() => undefined, (failure: unknown) => failure);
+      await pool.end();
+      expect((error as Error).message).toMatch(/^Failed query:/);
+      expect(classifyFault(error)).toEqual({ transient: true, dependency: 'database' });
     });
 
     it('calls an S3 endpoint that refuses connections transient', async () => {

@@ -40,14 +40,24 @@ interface ErrorShape {
   cause?: unknown;
   errors?: unknown;
   $metadata?: unknown;
+  query?: unknown;
+  params?: unknown;
 }
 
 export function classifyFault(error: unknown): Fault {
-  for (const shape of related(error)) {
+  const chain = related(error);
+  // A socket error under one of drizzle's query errors was the database's connection.
+  const fromQuery = chain.some(isQueryError);
+  for (const shape of chain) {
     const dependency = transientDependency(shape);
-    if (dependency) return { transient: true, dependency };
+    if (dependency) return { transient: true, dependency: dependency === 'network' && fromQuery ? 'database' : dependency };
   }
   return PERMANENT;
+}
+
+/** drizzle wraps every driver error of a query in a DrizzleQueryError: `Failed query: …`, with `query` and `params`. */
+function isQueryError(error: ErrorShape): boolean {
+  return typeof error.query === 'string' && Array.isArray(error.params) && typeof error.message === 'string' && error.message.startsWith('Failed query:');
 }
 
 function transientDependency(error: ErrorShape): Dependency | undefined {
