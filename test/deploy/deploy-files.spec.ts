@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { JOB_FOLDERS } from '@app/job-events';
 import { loadApiConfig } from '../../apps/api/src/config/api.config';
 import { loadWorkerConfig } from '../../apps/worker/src/config/worker.config';
 import { REPO_ROOT } from '../support/node-process';
@@ -10,6 +11,14 @@ interface ContainerDefinition {
   stopTimeout: number;
   environment: { name: string; value: string }[];
   secrets: { name: string; valueFrom: string }[];
+}
+
+interface LifecycleRule {
+  ID: string;
+  Status: string;
+  Filter: { Prefix: string };
+  Expiration?: { Days: number };
+  AbortIncompleteMultipartUpload?: { DaysAfterInitiation: number };
 }
 
 interface TaskDefinition {
@@ -97,6 +106,37 @@ describe('deployment files', () => {
       const config = loadApiConfig(containerEnvironment(container));
       expect(config.api.SESSION_SECRET).toBe('y'.repeat(48));
       expect(config.api.CORS_ORIGINS).toBe(CORS_ORIGINS);
+    });
+  });
+
+  describe('ecs/s3-lifecycle.json, the payload bucket\'s backstop', () => {
+    const { Rules: rules } = JSON.parse(read('ecs/s3-lifecycle.json')) as { Rules: LifecycleRule[] };
+    const expiring = rules.filter((rule) => rule.Expiration);
+
+    it('expires objects under exactly the job folders of JOB_KIND_SPECS, and nothing else', () => {
+      expect(expiring.map((rule) => rule.Filter.Prefix).sort()).toEqual([...JOB_FOLDERS].sort());
+      for (const rule of rules) expect(rule.Status).toBe('Enabled');
+      expect(new Set(rules.map((rule) => rule.ID)).size).toBe(rules.length);
+    });
+
+    it('keeps a job\'s files past its longest life and the worker\'s own retention', () => {
+      const { worker } = loadWorkerConfig(containerEnvironment(taskDefinition('worker').containerDefinitions[0]));
+      const days = new Set(expiring.map((rule) => rule.Expiration?.Days));
+      expect(days.size).toBe(1);
+      const [expireDays] = [...days] as number[];
+      // A job may run up to the largest JOB_TIMEOUT_SECONDS (7 days) between two progress reports.
+      expect(expireDays * 86400).toBeGreaterThan(7 * 86400 + worker.WORKER_JOB_FILES_RETENTION_SECONDS);
+      expect(expireDays * 86400).toBeGreaterThan(worker.JOB_TIMEOUT_SECONDS + worker.WORKER_JOB_FILES_RETENTION_SECONDS);
+    });
+
+    it('aborts incomplete multipart uploads after a day, bucket-wide', () => {
+      const aborting = rules.filter((rule) => rule.AbortIncompleteMultipartUpload);
+      expect(aborting).toEqual([expect.objectContaining({ Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })]);
+      expect(aborting[0].Expiration).toBeUndefined();
+    });
+
+    it('is described in ecs/README.md', () => {
+      expect(read('ecs/README.md')).toContain('s3-lifecycle.json');
     });
   });
 

@@ -7,6 +7,7 @@ import { RETRY_HOLD, ResultQueueConsumer, type RetryHold } from './consumer/resu
 import { pollerName, RESULT_QUEUE_POLLERS } from './consumer/result-queue.pollers';
 import { DeadLetterService } from './dead-letters/dead-letter.service';
 import { RESULT_HANDLER_PROVIDERS } from './results/result-handlers.providers';
+import { RetentionSweeper } from './retention/retention.sweeper';
 import { JobTimeoutSweeper } from './timeouts/job-timeout.sweeper';
 
 /** The worker's features; expects config, database, AWS and job events from the app module. */
@@ -51,6 +52,7 @@ import { JobTimeoutSweeper } from './timeouts/job-timeout.sweeper';
     ResultQueueConsumer,
     ...RESULT_QUEUE_POLLERS,
     JobTimeoutSweeper,
+    RetentionSweeper,
   ],
 })
 export class WorkerModule {}

@@ -35,7 +35,7 @@ export {
   type RestoreQuery,
 } from './job-events.repository';
 export { LateResultsRepository, type NewLateResult } from './late-results.repository';
-export { JobsRepository, type JobListQuery, type JobPatch, type ProgressApplied, type ProgressItem, type ProgressMove } from './jobs.repository';
+export { type EndedJobFiles, JobsRepository, type JobListQuery, type JobPatch, type ProgressApplied, type ProgressItem, type ProgressMove } from './jobs.repository';
 export { SourcesRepository, type SourceImport } from './sources.repository';
 export { resolveMigrationsDir } from './migrations-dir';
 export { connectDatabase, openDatabase, type DatabaseDriver, type DatabaseHandle, type Db } from './open-database';

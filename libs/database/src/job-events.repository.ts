@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, gt, gte, inArray, lte, min, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, min, notExists, or, sql } from 'drizzle-orm';
 import { DatabaseService } from './database.service';
 import { type Db } from './open-database';
 import { jobEvents, type JobEventRow, jobs } from './schema';
@@ -139,6 +139,30 @@ export class JobEventsRepository {
       .where(and(eq(jobEvents.userId, userId), gte(jobEvents.createdAt, time)));
     if (row?.first !== null && row?.first !== undefined) return formatEventId(BigInt(row.first) - 1n);
     return this.latestIdForUser(userId, tx);
+  }
+
+  /**
+   * Deletes up to `limit` events created before `createdBefore`, oldest first
+   * (index job_events_created_at_idx), never one of a job that is still
+   * QUEUED/RUNNING; returns how many. One short statement: rows a concurrent
+   * purge holds are skipped (SKIP LOCKED), so purges in several workers split
+   * the work instead of waiting on each other.
+   */
+  async purgeOlderThan(createdBefore: Date, limit: number, tx?: Db): Promise<number> {
+    const db = this.db(tx);
+    const liveJob = db
+      .select({ taskId: jobs.taskId })
+      .from(jobs)
+      .where(and(eq(jobs.taskId, jobEvents.taskId), inArray(jobs.status, ['QUEUED', 'RUNNING'])));
+    const doomed = db
+      .select({ id: jobEvents.id })
+      .from(jobEvents)
+      .where(and(lt(jobEvents.createdAt, createdBefore), notExists(liveJob)))
+      .orderBy(asc(jobEvents.createdAt))
+      .limit(limit)
+      .for('update', { of: jobEvents, skipLocked: true });
+    const deleted = await db.delete(jobEvents).where(inArray(jobEvents.id, doomed)).returning({ id: jobEvents.id });
+    return deleted.length;
   }
 
   /** One job's events after `afterId`, oldest first. */

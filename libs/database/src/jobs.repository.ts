@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
 import { DatabaseService } from './database.service';
 import { APPEND_LOCK_CLASS, formatEventId, type JobEventRecord } from './job-events.repository';
 import { type Db } from './open-database';
@@ -45,6 +45,11 @@ interface RawProgressRow {
   id: string | number | bigint | null;
   created_at: Date | string | null;
 }
+
+/** An ended job's recorded keys, for deleting its files (jobFileLocations in @app/job-events). */
+export type EndedJobFiles = Pick<Job, 'taskId' | 'kind' | 'inputKey' | 'resultKey'>;
+
+const ENDED_JOB_FILES = { taskId: jobs.taskId, kind: jobs.kind, inputKey: jobs.inputKey, resultKey: jobs.resultKey };
 
 export interface JobListQuery {
   limit: number;
@@ -160,6 +165,49 @@ export class JobsRepository {
       const event = { id: formatEventId(row.id), taskId: item.taskId, userId: item.userId, type: move.eventType, payload: item.payload };
       return { index, event: { ...event, timestamp: new Date(row.created_at).toISOString() } };
     });
+  }
+
+  /**
+   * Locks (FOR UPDATE SKIP LOCKED, until `tx` ends) up to `limit` ended jobs
+   * that finished at or before `endedBefore` and whose files are not deleted
+   * yet, oldest first (partial index jobs_files_pending_idx). Rows another
+   * transaction holds are skipped, so concurrent sweeps split the work.
+   */
+  claimPendingFiles(endedBefore: Date, limit: number, tx: Db): Promise<EndedJobFiles[]> {
+    return tx
+      .select(ENDED_JOB_FILES)
+      .from(jobs)
+      .where(and(isNull(jobs.filesDeletedAt), notInArray(jobs.status, [...LIVE_JOB_STATUSES]), lte(jobs.finishedAt, endedBefore)))
+      .orderBy(asc(jobs.finishedAt), asc(jobs.taskId))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+  }
+
+  /** As claimPendingFiles, for one job and whenever it ended; undefined when it is live, cleaned, unknown or locked. */
+  async claimFilesOf(taskId: string, tx: Db): Promise<EndedJobFiles | undefined> {
+    const [row] = await tx
+      .select(ENDED_JOB_FILES)
+      .from(jobs)
+      .where(and(eq(jobs.taskId, taskId), isNull(jobs.filesDeletedAt), notInArray(jobs.status, [...LIVE_JOB_STATUSES])))
+      .for('update', { skipLocked: true });
+    return row;
+  }
+
+  /** Stamps the jobs' files deleted (files_deleted_at = now()); a job stamped already keeps its stamp. */
+  async markFilesDeleted(taskIds: readonly string[], tx?: Db): Promise<void> {
+    if (taskIds.length === 0) return;
+    await this.db(tx)
+      .update(jobs)
+      .set({ filesDeletedAt: sql`now()` })
+      .where(and(inArray(jobs.taskId, [...taskIds]), isNull(jobs.filesDeletedAt)));
+  }
+
+  /** Clears the stamp, so the file sweep looks again (a late result may have written new files for the job). */
+  async markFilesPending(taskId: string, tx?: Db): Promise<void> {
+    await this.db(tx)
+      .update(jobs)
+      .set({ filesDeletedAt: null })
+      .where(and(eq(jobs.taskId, taskId), isNotNull(jobs.filesDeletedAt)));
   }
 
   /** SELECT ... FOR UPDATE inside the caller's transaction, for read-then-write handlers. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray, lt } from 'drizzle-orm';
 import { DatabaseService } from './database.service';
 import { type Db } from './open-database';
 import { type LateResultRow, lateResults } from './schema';
@@ -25,5 +25,19 @@ export class LateResultsRepository {
 
   listForTask(taskId: string, tx?: Db): Promise<LateResultRow[]> {
     return (tx ?? this.database.db).select().from(lateResults).where(eq(lateResults.taskId, taskId)).orderBy(asc(lateResults.id));
+  }
+
+  /** Deletes up to `limit` late results received before `receivedBefore`, oldest first; returns how many (concurrent purges skip each other's rows). */
+  async purgeOlderThan(receivedBefore: Date, limit: number, tx?: Db): Promise<number> {
+    const db = tx ?? this.database.db;
+    const doomed = db
+      .select({ id: lateResults.id })
+      .from(lateResults)
+      .where(lt(lateResults.receivedAt, receivedBefore))
+      .orderBy(asc(lateResults.receivedAt))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    const deleted = await db.delete(lateResults).where(inArray(lateResults.id, doomed)).returning({ id: lateResults.id });
+    return deleted.length;
   }
 }

@@ -59,6 +59,8 @@ export const jobs = pgTable(
     startedAt: timestamptz('started_at'),
     finishedAt: timestamptz('finished_at'),
     deadlineAt: timestamptz('deadline_at'),
+    /** When the worker deleted the job's S3 files (input bundle and results); null while they may still exist. */
+    filesDeletedAt: timestamptz('files_deleted_at'),
   },
   (t) => [
     check('jobs_kind_check', sql`${t.kind} IN (${sqlList(JOB_KINDS)})`),
@@ -68,6 +70,10 @@ export const jobs = pgTable(
     index('jobs_active_idx')
       .on(t.status, t.deadlineAt)
       .where(sql`${t.status} IN ('QUEUED', 'RUNNING')`),
+    // Ended jobs whose files are still to delete (JobFilesCleaner's sweep); cleaned rows leave the index.
+    index('jobs_files_pending_idx')
+      .on(t.finishedAt)
+      .where(sql`${t.filesDeletedAt} IS NULL AND ${t.status} NOT IN ('QUEUED', 'RUNNING')`),
   ],
 );
 
@@ -84,7 +90,12 @@ export const jobEvents = pgTable(
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
-  (t) => [index('job_events_user_id_idx').on(t.userId, t.id), index('job_events_task_id_idx').on(t.taskId, t.id)],
+  (t) => [
+    index('job_events_user_id_idx').on(t.userId, t.id),
+    index('job_events_task_id_idx').on(t.taskId, t.id),
+    // The retention purge deletes the oldest events first.
+    index('job_events_created_at_idx').on(t.createdAt),
+  ],
 );
 
 /** One current graph per user; `version` grows by one on every replace. */
@@ -226,7 +237,7 @@ export const lateResults = pgTable(
     envelope: jsonb('envelope').$type<Record<string, unknown>>().notNull(),
     receivedAt: timestamptz('received_at').notNull().defaultNow(),
   },
-  (t) => [index('late_results_task_idx').on(t.taskId)],
+  (t) => [index('late_results_task_idx').on(t.taskId), index('late_results_received_at_idx').on(t.receivedAt)],
 );
 
 export type Job = typeof jobs.$inferSelect;

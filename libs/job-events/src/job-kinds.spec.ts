@@ -1,7 +1,7 @@
 import { JOB_KINDS, type JobKind } from '@app/database';
 import { REQUEST_TASK_TYPES, TaskType } from '@app/queue-contracts';
 import { NotificationType } from './job-event';
-import { isFinalResultType, JOB_KIND_OF_RESULT, JOB_KIND_SPECS, type JobKindSpec } from './job-kinds';
+import { isFinalResultType, JOB_FOLDERS, JOB_KIND_OF_RESULT, JOB_KIND_SPECS, type JobKindSpec } from './job-kinds';
 
 describe('JOB_KIND_SPECS', () => {
   it('has one entry per job kind, and a table without one does not compile', () => {
@@ -33,5 +33,15 @@ describe('JOB_KIND_SPECS', () => {
     expect(JOB_KIND_SPECS.ADD_NODE.excludedBy).toEqual(['GRAPH_GENERATION', 'ADD_NODE']);
     expect(JOB_KIND_SPECS.GRAPH_SUMMARY.excludedBy).toEqual(['GRAPH_SUMMARY']);
     expect(JOB_KIND_SPECS.ADD_NODE.failed).toBe(NotificationType.AddConversationFailed);
+  });
+
+  it('gives each kind its own input folder, and folders that never contain one another', () => {
+    const specs = Object.values(JOB_KIND_SPECS);
+    expect(new Set(specs.map((spec) => spec.inputFolder)).size).toBe(JOB_KINDS.length);
+    expect(JOB_FOLDERS).toEqual(['graph-generation/', 'graph-results/', 'add-node/', 'add-node-results/', 'graph-summary/']);
+    for (const folder of JOB_FOLDERS) {
+      expect(folder).toMatch(/^[a-z-]+\/$/);
+      for (const other of JOB_FOLDERS) if (other !== folder) expect(other.startsWith(folder)).toBe(false);
+    }
   });
 });

@@ -17,6 +17,10 @@ export interface JobKindSpec {
   readonly failed: FailureType;
   /** A new job of this kind is refused (409) while the user has a live job of one of these kinds. */
   readonly excludedBy: readonly JobKind[];
+  /** Where the api puts the job's request bundle: `<inputFolder><taskId>/...`. */
+  readonly inputFolder: string;
+  /** Where the AI writes the job's results: `<resultFolder><taskId>/...` (a summary's are next to its input). */
+  readonly resultFolder: string;
 }
 
 /** Generation and add-node both rewrite the user's graph: one at a time. */
@@ -26,7 +30,7 @@ const GRAPH_WRITERS: readonly JobKind[] = ['GRAPH_GENERATION', 'ADD_NODE'];
  * The one table of job kinds. `satisfies Record<JobKind, …>`: a kind added to
  * JOB_KINDS without its entry here (or an entry missing a field) does not
  * compile, and every reader (job launcher, task ids, result matching, failure
- * and timeout events) takes the kind's facts from here.
+ * and timeout events, file folders and their cleanup) takes the kind's facts from here.
  */
 export const JOB_KIND_SPECS = {
   GRAPH_GENERATION: {
@@ -37,6 +41,8 @@ export const JOB_KIND_SPECS = {
     requestFailed: NotificationType.GraphGenerationRequestFailed,
     failed: NotificationType.GraphGenerationFailed,
     excludedBy: GRAPH_WRITERS,
+    inputFolder: 'graph-generation/',
+    resultFolder: 'graph-results/',
   },
   ADD_NODE: {
     taskIdPrefix: 'task_add_node',
@@ -46,6 +52,8 @@ export const JOB_KIND_SPECS = {
     requestFailed: NotificationType.AddConversationRequestFailed,
     failed: NotificationType.AddConversationFailed,
     excludedBy: GRAPH_WRITERS,
+    inputFolder: 'add-node/',
+    resultFolder: 'add-node-results/',
   },
   GRAPH_SUMMARY: {
     taskIdPrefix: 'summary',
@@ -55,6 +63,8 @@ export const JOB_KIND_SPECS = {
     requestFailed: NotificationType.GraphSummaryRequestFailed,
     failed: NotificationType.GraphSummaryFailed,
     excludedBy: ['GRAPH_SUMMARY'],
+    inputFolder: 'graph-summary/',
+    resultFolder: 'graph-summary/',
   },
 } as const satisfies Readonly<Record<JobKind, JobKindSpec>>;
 
@@ -65,6 +75,9 @@ export type FinalResultType = (typeof JOB_KIND_SPECS)[JobKind]['resultType'];
 export const JOB_KIND_OF_RESULT = Object.fromEntries(
   (Object.entries(JOB_KIND_SPECS) as [JobKind, JobKindSpec][]).map(([kind, spec]) => [spec.resultType, kind]),
 ) as Readonly<Record<FinalResultType, JobKind>>;
+
+/** Every folder a job's files are written in (inputs and results of all kinds), each once. */
+export const JOB_FOLDERS: readonly string[] = [...new Set(Object.values(JOB_KIND_SPECS).flatMap((spec) => [spec.inputFolder, spec.resultFolder]))];
 
 export function isFinalResultType(value: unknown): value is FinalResultType {
   return typeof value === 'string' && Object.hasOwn(JOB_KIND_OF_RESULT, value);

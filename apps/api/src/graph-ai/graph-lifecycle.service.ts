@@ -1,11 +1,11 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ObjectStore } from '@app/aws';
 import { DatabaseService, GraphLifecycleRepository, type JobKind, JobsRepository } from '@app/database';
+import { type JobFileKeys, jobFileLocations } from '@app/job-events';
 import { ApiEnvironment } from '../config/api.environment';
 import { assertOwnMacroId } from '../graph/macro-id';
 import { ApiException } from '../http/api.exception';
 import { jobRunningConflict } from '../jobs/job-launcher';
-import { type JobFileKeys, jobFileLocations } from './job-files';
 
 export interface DeleteOptions {
   /** true: gone for good (rows and stored files); otherwise restorable for GRAPH_RESTORE_WINDOW_SECONDS. */

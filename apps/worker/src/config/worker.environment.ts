@@ -78,4 +78,36 @@ export class WorkerEnvironment {
   @Min(500)
   @Max(3_600_000)
   JOB_SWEEP_INTERVAL_MS = 15000;
+
+  /**
+   * How long an ended job's S3 files (input bundle, results) are kept once the
+   * worker has stored what it needs. 0 = deleted at once, after the result's
+   * transaction committed; otherwise the retention sweep deletes them later.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(365 * 24 * 3600)
+  WORKER_JOB_FILES_RETENTION_SECONDS = 0;
+
+  /** Job events older than this many days are purged (never those of a live job). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WORKER_EVENT_RETENTION_DAYS = 30;
+
+  /** Late results (the late_results table) older than this many days are purged. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WORKER_LATE_RESULT_RETENTION_DAYS = 30;
+
+  /** How often the worker deletes the files of ended jobs left behind and purges old events and late results. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  WORKER_RETENTION_SWEEP_INTERVAL_MS = 60_000;
 }

@@ -1,4 +1,4 @@
-import { type FinalResultType } from '@app/job-events';
+import { type FinalResultType, JOB_KIND_OF_RESULT, JOB_KIND_SPECS } from '@app/job-events';
 import { TaskType } from '@app/queue-contracts';
 
 export type ResultKey = { readonly ok: true; readonly key: string } | { readonly ok: false; readonly reason: string };
@@ -20,12 +20,6 @@ export const RESULT_KEY_FIELDS: Readonly<Record<FinalResultType, readonly string
   [TaskType.GRAPH_SUMMARY_RESULT]: ['summaryS3Key'],
 };
 
-/** Where the AI writes a task's files: `{prefix}{taskId}/...`. */
-const RESULT_PREFIX: Readonly<Record<FinalResultType, string>> = {
-  [TaskType.GRAPH_GENERATION_RESULT]: 'graph-results/',
-  [TaskType.ADD_NODE_RESULT]: 'add-node-results/',
-  [TaskType.GRAPH_SUMMARY_RESULT]: 'graph-summary/',
-};
 
 /**
  * Names under a task's result prefix that are ours, not the AI's: the api puts
@@ -46,7 +40,7 @@ const MAX_KEY_BYTES = 1024;
 
 /**
  * True when `key` (a plain key, no `s3://`) is one the AI wrote for this task:
- * `{result prefix of the type}{taskId}/{rest}`, or for graph generation the
+ * `{the kind's resultFolder (JOB_KIND_SPECS)}{taskId}/{rest}`, or for graph generation the
  * older AI's `graphs/{userId}/{taskId}/{rest}` with the job owner's user id.
  * `rest` is non-empty; the key has no leading `/`, no empty and no `..`
  * segments. The summary request's own input is not a summary result.
@@ -54,7 +48,7 @@ const MAX_KEY_BYTES = 1024;
 export function keyBelongsToTask(key: string, owner: KeyOwner): boolean {
   const segments = key.split('/');
   if (segments.some((segment) => segment === '' || segment === '..')) return false;
-  const rest = restAfter(key, `${RESULT_PREFIX[owner.taskType]}${owner.taskId}/`);
+  const rest = restAfter(key, `${JOB_KIND_SPECS[JOB_KIND_OF_RESULT[owner.taskType]].resultFolder}${owner.taskId}/`);
   if (rest !== undefined) return !REQUEST_INPUTS[owner.taskType].includes(rest);
   return owner.taskType === TaskType.GRAPH_GENERATION_RESULT && restAfter(key, `graphs/${owner.userId}/${owner.taskId}/`) !== undefined;
 }
@@ -84,7 +78,7 @@ export function resolveResultKey(raw: string, bucket: string, owner: KeyOwner): 
   if (CONTROL.test(key)) return refuse('it contains control characters');
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) return refuse(`it is longer than ${MAX_KEY_BYTES} bytes`);
   if (!keyBelongsToTask(key, owner)) {
-    return refuse(`it is not a key the AI wrote for ${owner.taskType} task ${owner.taskId} (expected ${RESULT_PREFIX[owner.taskType]}${owner.taskId}/...)`);
+    return refuse(`it is not a key the AI wrote for ${owner.taskType} task ${owner.taskId} (expected ${JOB_KIND_SPECS[JOB_KIND_OF_RESULT[owner.taskType]].resultFolder}${owner.taskId}/...)`);
   }
   return { ok: true, key };
 }

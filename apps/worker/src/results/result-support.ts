@@ -5,6 +5,7 @@ import { failureDraft, type FailureType, isFinalResultType, JOB_KIND_OF_RESULT, 
 import { type AnyEnvelope, type InvalidMessageError } from '@app/queue-contracts';
 import { type DeadLetterOutcome, type Outcome, Outcomes } from '../consumer/outcome';
 import { WorkerEnvironment } from '../config/worker.environment';
+import { JobFilesCleaner } from '../retention/job-files.cleaner';
 import { userMessageFor } from './failure-messages';
 import { JobMatcher } from './job-matcher';
 import { type EnvelopeOf } from './result-handler';
@@ -82,6 +83,7 @@ export class ResultSupport {
     private readonly store: ObjectStore,
     private readonly jobs: JobsRepository,
     private readonly lateResults: LateResultsRepository,
+    private readonly files: JobFilesCleaner,
     // Optional only so specs that wire the handlers without config keep working; the apps always provide it.
     @Optional() worker?: WorkerEnvironment,
   ) {
@@ -179,7 +181,10 @@ export class ResultSupport {
       // The ledger applies `patch` after `work`: what work learned under the locks goes into the same transition.
       Object.assign(patch, await work(tx, job));
     });
-    return updated ? Outcomes.done() : this.recordLate(context.envelope, context.job);
+    if (!updated) return this.recordLate(context.envelope, context.job);
+    // Committed: what the job needed is stored, its files may go.
+    await this.files.afterEnd(context.job.taskId);
+    return Outcomes.done();
   }
 
   /**
@@ -219,8 +224,10 @@ export class ResultSupport {
       { status: 'FAILED', errorCode: code, errorMessage: message, errorDetail: detail, finishedAt: new Date() },
       () => failureDraft(failedEvent, job.taskId, code, message),
     );
-    if (updated) this.logger.warn(`task ${job.taskId} failed with ${code}`);
-    return Boolean(updated);
+    if (!updated) return false;
+    this.logger.warn(`task ${job.taskId} failed with ${code}`);
+    await this.files.afterEnd(job.taskId);
+    return true;
   }
 
   /** Every non-empty key of the payload, resolved, or the reason the first one is not this task's. */
@@ -242,6 +249,9 @@ export class ResultSupport {
   private async recordLate(envelope: FinalEnvelope, job: Job): Promise<Outcome> {
     const current = (await this.jobs.findById(job.taskId)) ?? job;
     await this.lateResults.record({ taskId: job.taskId, taskType: envelope.taskType, jobStatus: current.status, envelope: toJson(envelope) });
+    // A job that failed (timed out) may get files written after its own were deleted: the retention sweep looks
+    // again. A success's files are those of the result that ended it; a repeat of it writes none.
+    if (current.status !== 'SUCCEEDED') await this.jobs.markFilesPending(job.taskId);
     return Outcomes.done(`job ${job.taskId} already finished (${current.status}); late ${envelope.payload.status} result recorded, job unchanged`);
   }
 

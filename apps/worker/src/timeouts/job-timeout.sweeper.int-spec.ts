@@ -3,14 +3,16 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { AwsModule } from '@app/aws';
 import { DatabaseModule, type Job, JobEventsRepository, type JobKind, JobsRepository, type JobStatus } from '@app/database';
 import { JobEventsModule, JobLedger } from '@app/job-events';
-import { type TestAwsResources } from '../../../../test/support/test-aws';
+import { TEST_CREDENTIALS, TEST_REGION, type TestAwsResources } from '../../../../test/support/test-aws';
 import { createTestDatabase, TEST_DRIVERS } from '../../../../libs/database/test/test-database';
 import { FIXTURES_DIR, type GoldenEnvelope, readGoldenEnvelope } from '../../../../libs/queue-contracts/test/golden-contract';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { type Outcome } from '../consumer/outcome';
 import { ResultDispatcher } from '../results/result-dispatcher';
+import { JobFilesCleaner } from '../retention/job-files.cleaner';
 import { JOB_TIMED_OUT } from './job-deadline';
 import { JobTimeoutSweeper } from './job-timeout.sweeper';
 import { bootResultHandling, type ResultHandlingTestContext } from '../../test/result-handling-test-module';
@@ -48,7 +50,7 @@ describe.each(TEST_DRIVERS)(`${JobTimeoutSweeper.name} (%s)`, (driver) => {
   });
 
   function sweeper(): JobTimeoutSweeper {
-    return new JobTimeoutSweeper(jobs, ledger, workerEnvironment());
+    return new JobTimeoutSweeper(jobs, ledger, workerEnvironment(), moduleRef.get(JobFilesCleaner));
   }
 
   /** A live job whose deadline is `deadlineAt`; the tests sweep at explicit times far from the real clock. */
@@ -232,8 +234,12 @@ describe.each(TEST_DRIVERS)(`${JobTimeoutSweeper.name} (%s)`, (driver) => {
   it('sweeps on its own once the app is up and stops on shutdown', async () => {
     const lifecycleDatabase = await createTestDatabase(driver);
     const app = await Test.createTestingModule({
-      imports: [DatabaseModule.forRoot(lifecycleDatabase.options), JobEventsModule.forRoot({})],
-      providers: [JobTimeoutSweeper, { provide: WorkerEnvironment, useValue: workerEnvironment({ JOB_SWEEP_INTERVAL_MS: 500 }) }],
+      imports: [
+        DatabaseModule.forRoot(lifecycleDatabase.options),
+        AwsModule.forRoot({ region: TEST_REGION, endpoint: aws.endpoint, ...TEST_CREDENTIALS, payloadBucket: aws.bucket, maxAttempts: 1 }),
+        JobEventsModule.forRoot({}),
+      ],
+      providers: [JobTimeoutSweeper, JobFilesCleaner, { provide: WorkerEnvironment, useValue: workerEnvironment({ JOB_SWEEP_INTERVAL_MS: 500 }) }],
     }).compile();
     let closed = false;
     try {

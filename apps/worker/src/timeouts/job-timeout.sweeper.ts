@@ -3,6 +3,7 @@ import { type Job, JobsRepository } from '@app/database';
 import { describeFault } from '@app/faults';
 import { failureDraft, JOB_KIND_SPECS, JobLedger } from '@app/job-events';
 import { WorkerEnvironment } from '../config/worker.environment';
+import { JobFilesCleaner } from '../retention/job-files.cleaner';
 import { userMessageFor } from '../results/failure-messages';
 import { JOB_TIMED_OUT, jobTimeoutSeconds } from './job-deadline';
 
@@ -33,6 +34,7 @@ export class JobTimeoutSweeper implements OnApplicationBootstrap, BeforeApplicat
     private readonly jobs: JobsRepository,
     private readonly ledger: JobLedger,
     private readonly worker: WorkerEnvironment,
+    private readonly files: JobFilesCleaner,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -96,6 +98,7 @@ export class JobTimeoutSweeper implements OnApplicationBootstrap, BeforeApplicat
       );
       if (!updated) return 'skipped';
       this.logger.warn(`task ${job.taskId} (${job.kind}) timed out: ${detail}`);
+      await this.files.afterEnd(job.taskId);
       return 'timed-out';
     } catch (error) {
       if (error instanceof DeadlineMoved) return 'skipped';

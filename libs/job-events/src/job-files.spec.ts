@@ -1,4 +1,5 @@
 import { jobFileLocations } from './job-files';
+import { JOB_KIND_SPECS } from './job-kinds';
 
 describe(jobFileLocations.name, () => {
   it('lists each job\'s input and result folders, named by its task id', () => {
@@ -30,5 +31,11 @@ describe(jobFileLocations.name, () => {
       prefixes: ['add-node/t2/', 'add-node-results/t2/'],
       keys: ['uploads/batch-t2.json', 't2'],
     });
+  });
+
+  it('takes the folders from JOB_KIND_SPECS and ends every prefix at the task id, so task ids that start alike stay apart', () => {
+    const { prefixes } = jobFileLocations([{ taskId: 'task_u1_1', kind: 'GRAPH_GENERATION', inputKey: 'graph-generation/task_u1_1/', resultKey: null }]);
+    expect(prefixes).toEqual([`${JOB_KIND_SPECS.GRAPH_GENERATION.inputFolder}task_u1_1/`, `${JOB_KIND_SPECS.GRAPH_GENERATION.resultFolder}task_u1_1/`]);
+    for (const prefix of prefixes) expect('graph-results/task_u1_10/graph_final.json'.startsWith(prefix)).toBe(false);
   });
 });

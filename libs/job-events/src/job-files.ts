@@ -1,23 +1,13 @@
 import { type JobKind } from '@app/database';
+import { JOB_KIND_SPECS } from './job-kinds';
 
-/** A finished job's recorded keys (GraphLifecycleRepository.finishedJobFiles). */
+/** A finished job's recorded keys (GraphLifecycleRepository.finishedJobFiles, JobsRepository's file cleanup). */
 export interface JobFileKeys {
   readonly taskId: string;
   readonly kind: JobKind;
   readonly inputKey: string;
   readonly resultKey: string | null;
 }
-
-/**
- * Folders a job's files are written in, each as `<folder><taskId>/...`: the
- * request bundle the api puts (graph-generation/, add-node/, graph-summary/)
- * and the results the AI writes (the worker's RESULT_PREFIX).
- */
-const JOB_FOLDERS: Readonly<Record<JobKind, readonly string[]>> = {
-  GRAPH_GENERATION: ['graph-generation/', 'graph-results/'],
-  ADD_NODE: ['add-node/', 'add-node-results/'],
-  GRAPH_SUMMARY: ['graph-summary/'],
-};
 
 /** Where to find every file of these jobs: prefixes to list (each ends in `<taskId>/`) and single keys. */
 export interface JobFileLocations {
@@ -26,8 +16,9 @@ export interface JobFileLocations {
 }
 
 /**
- * The job's folders, plus the folder of each recorded key (the older AI wrote
- * results under `graphs/<userId>/<taskId>/`). A recorded key outside any
+ * The job's folders (JOB_KIND_SPECS' inputFolder and resultFolder, each as
+ * `<folder><taskId>/`), plus the folder of each recorded key (the older AI
+ * wrote results under `graphs/<userId>/<taskId>/`). A recorded key outside any
  * `<taskId>/` folder is deleted by itself, never by a prefix, so no prefix
  * reaches beyond the job's own files.
  */
@@ -35,7 +26,8 @@ export function jobFileLocations(jobs: readonly JobFileKeys[]): JobFileLocations
   const prefixes = new Set<string>();
   const keys = new Set<string>();
   for (const job of jobs) {
-    for (const folder of JOB_FOLDERS[job.kind]) prefixes.add(`${folder}${job.taskId}/`);
+    const { inputFolder, resultFolder } = JOB_KIND_SPECS[job.kind];
+    for (const folder of [inputFolder, resultFolder]) prefixes.add(`${folder}${job.taskId}/`);
     for (const key of [job.inputKey, job.resultKey]) {
       if (!key) continue;
       const folder = taskFolderOf(key, job.taskId);
