@@ -32,6 +32,14 @@ describe('graph job end to end', () => {
       headers: { Authorization: `Bearer ${token(userId)}`, 'Content-Type': type },
       body,
     });
+  /** The keys under `prefix` once they are gone (the worker deletes them just after its commit), or what is left after 5 s. */
+  const keysSoonGone = async (prefix: string) => {
+    for (let waited = 0; ; waited += 100) {
+      const keys = await pipeline.aws.listKeys(prefix);
+      if (keys.length === 0 || waited >= 5000) return keys;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  };
   const get = (userId: string, path: string) => fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token(userId)}` } });
 
   it('takes a ChatGPT export from the POST to a COMPLETED event and a stored graph', async () => {
@@ -59,7 +67,9 @@ describe('graph job end to end', () => {
     expect(job).toMatchObject({ status: 'SUCCEEDED', progress: { percent: 100 } });
     const graph = (await (await get('alice', '/v1/graph')).json()) as { nodes: { origId: string }[]; edges: unknown[] };
     expect(graph.nodes.map((node) => node.origId).sort()).toEqual(['67a4e0b1-6c3d-800b-8f2e-1d9a5b7c3e01', '67a4e7c9-2f80-800b-a4d1-8b3c6e2f9a52']);
-    expect(await pipeline.aws.listKeys(`graph-generation/${accepted.taskId}/`)).toEqual([`graph-generation/${accepted.taskId}/input.json`]);
+    // Once the graph is stored, the job's files are deleted (WORKER_JOB_FILES_RETENTION_SECONDS=0): its input and the AI's result.
+    expect(await keysSoonGone(`graph-generation/${accepted.taskId}/`)).toEqual([]);
+    expect(await keysSoonGone(`graph-results/${accepted.taskId}/`)).toEqual([]);
 
     expect(strangerStream.frames).toEqual([]);
     expect((await get('mallory', `/v1/jobs/${accepted.taskId}`)).status).toBe(404);
