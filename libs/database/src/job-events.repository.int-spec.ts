@@ -103,6 +103,22 @@ describe.each(TEST_DRIVERS)(`${JobEventsRepository.name} (%s)`, (driver) => {
     });
   });
 
+  describe('latestIdsForUsers', () => {
+    it('answers the newest event id of each user that has events, in one query, for user ids that need quoting too', async () => {
+      const odd = 'latest"quote\\slash,comma{brace}';
+      const appended: Record<string, string> = {};
+      for (const userId of ['latest-a', 'latest-b', odd]) {
+        const taskId = await jobOf(userId);
+        for (let index = 0; index < 3; index += 1) {
+          appended[userId] = (await events.append({ taskId, userId, type: 'GRAPH_GENERATION_PROGRESS_UPDATED', payload: { taskId, index } })).id;
+        }
+      }
+      const latest = await events.latestIdsForUsers(['latest-a', 'latest-b', odd, 'latest-none']);
+      expect(Object.fromEntries(latest)).toEqual(appended);
+      expect(await events.latestIdsForUsers([])).toEqual(new Map());
+    });
+  });
+
   describe('idBeforeTime', () => {
     it('returns the id just before the user’s first event created at or after the time, else the newest id', async () => {
       const user = 'timer';

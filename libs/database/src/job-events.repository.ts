@@ -38,6 +38,11 @@ const MAX_EVENT_ID = 2n ** 63n - 1n;
 /** Digits of every event id on the wire: a bigint's largest value has 19. */
 export const EVENT_ID_WIDTH = 19;
 
+/** A PostgreSQL array literal of `values` as one text parameter (however many there are; elements quoted and escaped). */
+function textArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
+}
+
 /** An event id as it is handed out: 19 digits, zero-padded (`0000000000000000042`). */
 export function formatEventId(id: string | number | bigint): string {
   return BigInt(id).toString().padStart(EVENT_ID_WIDTH, '0');
@@ -94,6 +99,21 @@ export class JobEventsRepository {
       .orderBy(asc(jobEvents.id))
       .limit(limit);
     return rows.map(toRecord);
+  }
+
+  /**
+   * The newest event id of each of these users (users without events are
+   * left out), in one query: one index probe per user (job_events_user_id_idx),
+   * however many events they have. What a process's streams catch up against.
+   */
+  async latestIdsForUsers(userIds: readonly string[], tx?: Db): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const result: unknown = await this.db(tx).execute(sql`
+      SELECT u.user_id, latest.id
+      FROM unnest(${textArray(userIds)}::text[]) AS u(user_id)
+      CROSS JOIN LATERAL (SELECT id FROM ${jobEvents} WHERE ${jobEvents.userId} = u.user_id ORDER BY ${jobEvents.id} DESC LIMIT 1) latest`);
+    const rows = (result as { rows: { user_id: string; id: string | number | bigint }[] }).rows;
+    return new Map(rows.map((row) => [row.user_id, formatEventId(row.id)]));
   }
 
   /** Id of the user's newest event, or undefined when there is none (where a fresh stream starts). */

@@ -41,11 +41,16 @@ class LogPump {
 /**
  * Serves job events as Server-Sent Events. The event log in Postgres is the
  * only thing a stream writes from: it replays what the client missed, then
- * reads the log again whenever a notice says the user has new events and at
- * every heartbeat (a lost notice costs at most one heartbeat of delay). A
+ * reads the log again whenever a notice says the user has new events. A
  * user's events commit in id order (JobEventsRepository.append), so reading
  * "after the last id written" never skips one, whatever order or loss the
  * notices suffer; a forged or duplicated notice only causes one more read.
+ *
+ * Lost notices are made up for once per process, not once per stream: every
+ * heartbeat interval one query reads the newest event id of every user with an
+ * open stream here (latestIdsForUsers), and only the streams behind it read
+ * the log (a lost notice costs at most one interval of delay). An idle stream
+ * costs its heartbeat comment and nothing else.
  */
 /** How soon a browser turned away during shutdown reconnects. */
 export const SHUTDOWN_RETRY_MS = 1000;
@@ -53,8 +58,11 @@ export const SHUTDOWN_RETRY_MS = 1000;
 @Injectable()
 export class SseStreamService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SseStreamService.name);
-  /** Open streams and how to release each (timer, hub watch). */
-  private readonly open = new Map<SseConnection, () => void>();
+  /** Open streams: whose, how to make each read the log, how to release it (timer, hub watch). */
+  private readonly open = new Map<SseConnection, { readonly userId: string; readonly pump: LogPump; readonly release: () => void }>();
+  /** The process's catch-up timer, running while any stream is open. */
+  private catchUpTimer: NodeJS.Timeout | undefined;
+  private catchingUp = false;
   /** Set when shutdown begins: no stream may start after the open ones were ended. */
   private closing = false;
 
@@ -91,17 +99,16 @@ export class SseStreamService implements BeforeApplicationShutdown {
     connection.skipTo(BigInt(start));
     const pump = new LogPump(() => this.readPage(connection, userId));
     const unwatch = this.hub.watch(userId, () => pump.poke());
-    const heartbeat = setInterval(() => {
-      connection.comment('keep-alive');
-      pump.poke();
-    }, this.api.SSE_HEARTBEAT_MS);
+    const heartbeat = setInterval(() => connection.comment('keep-alive'), this.api.SSE_HEARTBEAT_MS);
     const release = () => {
       connection.markClosed();
       unwatch();
       clearInterval(heartbeat);
       this.open.delete(connection);
+      if (this.open.size === 0) this.stopCatchUp();
     };
-    this.open.set(connection, release);
+    this.open.set(connection, { userId, pump, release });
+    this.catchUpTimer ??= setInterval(() => void this.catchUp(), this.api.SSE_HEARTBEAT_MS);
     request.once('close', release);
     pump.poke();
   }
@@ -125,10 +132,38 @@ export class SseStreamService implements BeforeApplicationShutdown {
    */
   beforeApplicationShutdown(): void {
     this.closing = true;
-    for (const [connection, release] of this.open) {
+    this.stopCatchUp();
+    for (const [connection, { release }] of this.open) {
       connection.close();
       release();
     }
+  }
+
+  /**
+   * One query for every user with a stream here: the streams whose cursor is
+   * behind their user's newest event read the log. Skipped while the previous
+   * round still runs; a failed query is retried at the next interval.
+   */
+  async catchUp(): Promise<void> {
+    if (this.catchingUp || this.open.size === 0) return;
+    this.catchingUp = true;
+    try {
+      const users = [...new Set([...this.open.values()].map((stream) => stream.userId))];
+      const latest = await this.events.latestIdsForUsers(users);
+      for (const [connection, { userId, pump }] of this.open) {
+        const newest = latest.get(userId);
+        if (newest !== undefined && BigInt(newest) > BigInt(connection.lastEventId)) pump.poke();
+      }
+    } catch (error) {
+      this.logger.warn(`catching up the streams with the event log failed (${errorKind(error)}); retrying in ${this.api.SSE_HEARTBEAT_MS} ms`);
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  private stopCatchUp(): void {
+    clearInterval(this.catchUpTimer);
+    this.catchUpTimer = undefined;
   }
 
   /** Writes the next page after the cursor; true when the page was full. */
@@ -139,9 +174,9 @@ export class SseStreamService implements BeforeApplicationShutdown {
       connection.write(page);
       return page.length === PAGE && !connection.isClosed;
     } catch (error) {
-      // The next notice or heartbeat reads again from the same cursor. Only the
+      // The next notice or catch-up reads again from the same cursor. Only the
       // error's kind is logged: a failed query's message carries its parameters.
-      this.logger.warn(`reading the event log for a stream failed (${errorKind(error)}); retrying at the next notice or heartbeat`);
+      this.logger.warn(`reading the event log for a stream failed (${errorKind(error)}); retrying at the next notice or catch-up`);
       return false;
     }
   }
