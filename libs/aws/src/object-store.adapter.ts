@@ -1,12 +1,18 @@
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  type CompletedPart,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   paginateListObjectsV2,
+  PutObjectCommand,
   type S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { OnApplicationShutdown } from '@nestjs/common';
@@ -19,6 +25,8 @@ import { createS3Client } from './sdk-client.config';
 /** Bodies above one part go multipart; at most partSize x queueSize bytes are buffered at once. */
 const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 4;
+/** Streamed bodies use S3's smallest part, so what is buffered stays small: QUEUE_SIZE + 1 part buffers. */
+const STREAM_PART_SIZE = 5 * 1024 * 1024;
 /** The most keys ListObjectsV2 returns and DeleteObjects accepts per call. */
 const S3_BATCH_LIMIT = 1000;
 
@@ -53,6 +61,36 @@ export class ObjectStore implements OnApplicationShutdown {
       leavePartsOnError: false,
     });
     await this.attempt('put', key, () => upload.done());
+  }
+
+  /**
+   * Streams `body` up as it is produced, for a body of unknown size that is
+   * checked while it is read: bytes are copied into S3's smallest parts (5
+   * MiB) from a pool of QUEUE_SIZE + 1 buffers that are reused once a part is
+   * acknowledged, so memory stays flat and makes no garbage (lib-storage's
+   * Upload concatenates each part anew: about 55 MB more for 200 MB, measured).
+   * A body under one part is a single PutObject at its end. If the body fails
+   * (the producer refused it), or S3 does, the multipart upload is aborted
+   * after the parts in flight have settled, so no object and no stored parts
+   * remain. The body's own error is rethrown as it is; S3's become ObjectStoreError.
+   */
+  async putStream(key: string, body: Readable, contentType = 'application/json'): Promise<void> {
+    const writer = new PartWriter(this.s3, { Bucket: this.bucket, Key: key, ContentType: contentType });
+    const failed = async (error: unknown): Promise<never> => {
+      await writer.abort().catch(() => undefined);
+      throw error;
+    };
+    const s3Failed = (error: unknown): Promise<never> => {
+      body.destroy();
+      return failed(toObjectStoreError(writer.failure ?? error, 'put', this.bucket, key));
+    };
+    const chunks = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await chunks.next().catch(failed);
+      if (next.done) break;
+      await writer.write(next.value).catch(s3Failed);
+    }
+    await writer.finish().catch(s3Failed);
   }
 
   /** The object's bytes as a stream. Errors while reading it surface on the stream itself, unmapped. */
@@ -181,6 +219,94 @@ export class ObjectStore implements OnApplicationShutdown {
     } catch (error) {
       throw toObjectStoreError(error, action, this.bucket, key);
     }
+  }
+}
+
+interface PartTarget {
+  readonly Bucket: string;
+  readonly Key: string;
+  readonly ContentType: string;
+}
+
+/** One streamed upload: parts filled in reused buffers, at most QUEUE_SIZE in flight (see ObjectStore.putStream). */
+class PartWriter {
+  private readonly free: Buffer[] = [];
+  private current: Buffer;
+  private filled = 0;
+  private uploadId: string | undefined;
+  private readonly parts: CompletedPart[] = [];
+  private nextPart = 1;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The first S3 error of a part in flight. */
+  failure: unknown;
+
+  constructor(
+    private readonly s3: S3Client,
+    private readonly target: PartTarget,
+  ) {
+    this.current = Buffer.allocUnsafeSlow(STREAM_PART_SIZE);
+  }
+
+  private get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    for (let at = 0; at < chunk.length; ) {
+      const copied = chunk.copy(this.current, this.filled, at);
+      at += copied;
+      this.filled += copied;
+      if (this.filled === STREAM_PART_SIZE) await this.sendPart();
+    }
+  }
+
+  async finish(): Promise<void> {
+    if (this.uploadId === undefined) {
+      await this.s3.send(new PutObjectCommand({ ...this.target, Body: this.current.subarray(0, this.filled) }));
+      return;
+    }
+    if (this.filled > 0) await this.sendPart();
+    await this.settle();
+    this.parts.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+    const { Bucket, Key } = this.target;
+    await this.s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId: this.uploadId, MultipartUpload: { Parts: this.parts } }));
+    this.uploadId = undefined;
+  }
+
+  /** After the parts in flight settle (a part landing after the abort would stay stored). */
+  async abort(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+    if (this.uploadId === undefined) return;
+    const { Bucket, Key } = this.target;
+    await this.s3.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: this.uploadId }));
+    this.uploadId = undefined;
+  }
+
+  private async sendPart(): Promise<void> {
+    const { Bucket, Key } = this.target;
+    this.uploadId ??= (await this.s3.send(new CreateMultipartUploadCommand({ ...this.target, ChecksumAlgorithm: 'CRC32' }))).UploadId;
+    while (this.inFlight.size >= QUEUE_SIZE) await Promise.race(this.inFlight);
+    if (this.failed) throw this.failure;
+    const buffer = this.current;
+    const PartNumber = this.nextPart++;
+    const sent: Promise<void> = this.s3
+      .send(new UploadPartCommand({ Bucket, Key, UploadId: this.uploadId, PartNumber, Body: buffer.subarray(0, this.filled), ChecksumAlgorithm: 'CRC32' }))
+      .then(({ ETag, ChecksumCRC32 }) => {
+        this.parts.push({ PartNumber, ETag, ChecksumCRC32 });
+        this.free.push(buffer);
+      })
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => this.inFlight.delete(sent));
+    this.inFlight.add(sent);
+    this.current = this.free.pop() ?? Buffer.allocUnsafeSlow(STREAM_PART_SIZE);
+    this.filled = 0;
+  }
+
+  private async settle(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+    if (this.failed) throw this.failure;
   }
 }
 

@@ -115,6 +115,66 @@ describe(ObjectStore.name, () => {
     });
   });
 
+  describe('putStream', () => {
+    /** Sends `parts` MiB of random bytes, then fails with `failure` if given. */
+    function* mebibytes(parts: number, sent: ReturnType<typeof createHash>, failure?: Error): Generator<Buffer> {
+      for (let i = 0; i < parts; i += 1) {
+        const chunk = randomBytes(MiB);
+        sent.update(chunk);
+        yield chunk;
+      }
+      if (failure) throw failure;
+    }
+
+    it('streams 12 MiB up in 5 MiB parts and reads it back byte-identical', async () => {
+      const sent = createHash('sha256');
+      const send = jest.spyOn(S3Client.prototype, 'send');
+
+      await store.putStream('stream/12mb.bin', Readable.from(mebibytes(12, sent)), 'application/octet-stream');
+
+      const commands = send.mock.calls.map(([command]) => command.constructor.name);
+      expect(commands.filter((name) => name === 'UploadPartCommand')).toHaveLength(3); // 5 + 5 + 2 MiB
+      expect(await sha256(await store.get('stream/12mb.bin'))).toBe(sent.digest('hex'));
+      expect(await contentTypeOf('stream/12mb.bin')).toBe('application/octet-stream');
+    });
+
+    it('aborts the multipart upload when the body fails after parts went up, and rethrows the body\'s own error', async () => {
+      const refusal = new Error('the producer refused the body');
+      const send = jest.spyOn(S3Client.prototype, 'send');
+
+      await expect(store.putStream('stream/refused', Readable.from(mebibytes(12, createHash('sha256'), refusal)))).rejects.toBe(refusal);
+
+      const commands = send.mock.calls.map(([command]) => command.constructor.name);
+      expect(commands.filter((name) => name === 'UploadPartCommand').length).toBeGreaterThan(0);
+      expect(commands).toContain('AbortMultipartUploadCommand');
+      expect(commands).not.toContain('CompleteMultipartUploadCommand');
+      await expect(store.exists('stream/refused')).resolves.toBe(false);
+    });
+
+    it('sends nothing at all for a small body that fails before its end', async () => {
+      const send = jest.spyOn(S3Client.prototype, 'send');
+      const refusal = new Error('refused');
+      await expect(store.putStream('stream/small', Readable.from(mebibytes(1, createHash('sha256'), refusal)))).rejects.toBe(refusal);
+      expect(send).not.toHaveBeenCalled();
+    });
+
+    it('maps an S3 failure to ObjectStoreError and aborts what was uploaded', async () => {
+      const original = S3Client.prototype.send;
+      const send = jest.spyOn(S3Client.prototype, 'send').mockImplementation(function (this: S3Client, command: { constructor: { name: string }; input?: { PartNumber?: number } }, ...rest: unknown[]) {
+        if (command.constructor.name === 'UploadPartCommand' && command.input?.PartNumber === 2) {
+          return Promise.reject(Object.assign(new Error('SlowDown'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } }));
+        }
+        return (original as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+      } as never);
+
+      const error = await rejectionOf(store.putStream('stream/s3-down', Readable.from(mebibytes(12, createHash('sha256')))));
+
+      expect(error).toMatchObject({ code: 'STORAGE_UNAVAILABLE', key: 'stream/s3-down' });
+      expect(send.mock.calls.map(([command]) => (command as object).constructor.name)).toContain('AbortMultipartUploadCommand');
+      await expect(store.exists('stream/s3-down')).resolves.toBe(false);
+    });
+  });
+
   describe('get', () => {
     it('fails with OBJECT_NOT_FOUND for a missing key, not transient', async () => {
       const error = await rejectionOf(store.get('missing/key'));

@@ -19,6 +19,21 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 }
 
 describe(ApiEnvironment.name, () => {
+  describe('MAX_UPLOAD_BYTES', () => {
+    it('defaults to 1 GiB', () => {
+      expect(loadEnvironment(ApiEnvironment, minimal).MAX_UPLOAD_BYTES).toBe(1024 ** 3);
+    });
+
+    it('takes several GiB, up to 8 GiB', () => {
+      expect(loadEnvironment(ApiEnvironment, { ...minimal, MAX_UPLOAD_BYTES: String(6 * 1024 ** 3) }).MAX_UPLOAD_BYTES).toBe(6 * 1024 ** 3);
+      expect(problemsOf({ ...minimal, MAX_UPLOAD_BYTES: String(8 * 1024 ** 3) })).toEqual([]);
+    });
+
+    it.each(['1023', String(8 * 1024 ** 3 + 1), '1.5', 'lots'])('refuses %s', (value) => {
+      expect(problemsOf({ ...minimal, MAX_UPLOAD_BYTES: value }).join('\n')).toMatch(/MAX_UPLOAD_BYTES/);
+    });
+  });
+
   describe('token lifetime, issuer and audience', () => {
     it('defaults to a 7-day maximum lifetime, 30 s of clock tolerance, issuer and audience unchecked', () => {
       const api = loadEnvironment(ApiEnvironment, minimal);

@@ -5,6 +5,9 @@ import { IsOriginList, LOGIN_SERVICE_FALLBACK_SESSION_SECRET, sessionSecretProbl
 
 export const GRAPH_LANGUAGES = ['en', 'ko', 'zh', 'ja'] as const;
 
+/** 8 GiB: S3 takes 10,000 parts, so streamed uploads (5 MiB parts) stay below 48 GiB anyway. */
+export const MAX_UPLOAD_BYTES_CEILING = 8 * 1024 * 1024 * 1024;
+
 /** Variables only the api reads. */
 export class ApiEnvironment {
   @Type(() => Number)
@@ -48,12 +51,17 @@ export class ApiEnvironment {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'SQS_REQUEST_QUEUE_URL must be a queue URL' })
   SQS_REQUEST_QUEUE_URL!: string;
 
-  /** Largest accepted upload (a ChatGPT export), in bytes. */
+  /**
+   * Largest accepted upload (a ChatGPT export, raw or zipped; a zip's
+   * conversations.json may not inflate past it either), in bytes. Uploads are
+   * streamed to S3 while checked, so memory does not grow with it. Raise
+   * HTTP_REQUEST_TIMEOUT_MS with it: the whole body must arrive within that.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1024)
-  @Max(1024 * 1024 * 1024)
-  MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+  @Max(MAX_UPLOAD_BYTES_CEILING)
+  MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
   /** Comment frames keep idle SSE streams open through load balancers (60 s idle timeout on ALB). */
   @Type(() => Number)

@@ -4,7 +4,7 @@ import { type AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiEnvironment } from '../config/api.environment';
-import { readJsonUpload } from '../http/json-body';
+import { openExportUpload } from '../http/export-upload';
 import { AddNodeService } from './add-node.service';
 import { DeleteQueryDto } from './delete-query.dto';
 import { GenerateGraphDto } from './generate-graph.dto';
@@ -47,7 +47,11 @@ export class GraphAiController {
     return answer(response, await this.generation.generateFromSources(user.id, body));
   }
 
-  /** The export travels with the request; the body is read raw (after authentication) so its size is bounded and the bytes the gate checked are the bytes stored. */
+  /**
+   * The export travels with the request (a JSON array, or ChatGPT's .zip); the
+   * body is read raw, after authentication, and streamed to S3 while it is
+   * checked, so memory stays flat and the bytes the gate checked are the bytes stored.
+   */
   @Post('test/generate-json')
   @HttpCode(HttpStatus.ACCEPTED)
   async generateJson(
@@ -55,8 +59,12 @@ export class GraphAiController {
     @Req() request: Request,
     @Query() options: GraphGenerationOptionsDto,
   ): Promise<GraphJobAccepted> {
-    const upload = await readJsonUpload(request, this.api.MAX_UPLOAD_BYTES);
-    return this.generation.generateFromExport(user.id, upload, options.includeSummary);
+    const upload = openExportUpload(request, this.api.MAX_UPLOAD_BYTES);
+    try {
+      return await this.generation.generateFromExport(user.id, upload.pieces, options.includeSummary);
+    } finally {
+      upload.release();
+    }
   }
 
   /** Adds sources imported since the last graph; 404 without a graph, 200 skipped with nothing new. */

@@ -5,8 +5,8 @@ import { JOB_KIND_SPECS } from '@app/job-events';
 import { buildEnvelope } from '@app/queue-contracts';
 import { ApiEnvironment } from '../config/api.environment';
 import { assertOwnMacroId } from '../graph/macro-id';
-import { checkChatExport } from '../http/chat-export-body';
-import { type JsonUpload } from '../http/json-body';
+import { Readable } from 'node:stream';
+import { type ExportPiece } from '../http/export-stream';
 import { type GenerateGraphDto } from './generate-graph.dto';
 import { type GraphJobAccepted, GraphJobLauncher } from './graph-job-launcher';
 import { conversationsOf, notesFile, refsOf } from './source-bundle';
@@ -17,7 +17,7 @@ import { newTaskId } from './task-id';
 /** A new graph replaces the user's graph, so it never runs beside another graph-changing job. */
 
 interface Bundle {
-  readonly conversations: Buffer | string;
+  readonly conversations: string | Readable;
   readonly notes?: string;
   /** What the job's options record besides includeSummary and language. */
   readonly options?: Record<string, unknown>;
@@ -35,14 +35,15 @@ export class GraphGenerationService {
   ) {}
 
   /**
-   * Queues a graph built from a ChatGPT export sent with the request. The bytes
-   * stored are the upload's own, which the JSON gate checked (strict UTF-8, no
-   * NUL, no lone surrogate, bounded depth), so the AI can read every one;
-   * only when ids had to be derived is the export written anew, with them.
+   * Queues a graph built from a ChatGPT export sent with the request, streamed
+   * to S3 as it is checked (see checkedExport): the bytes stored are the
+   * upload's own, which the JSON gate checked (strict UTF-8, no NUL, no lone
+   * surrogate, bounded depth), so the AI can read every one; only a
+   * conversation whose id had to be derived is written anew, with it. A refused
+   * export fails the upload, which is aborted: nothing is stored or queued.
    */
-  generateFromExport(userId: string, upload: JsonUpload, includeSummary = true): Promise<GraphJobAccepted> {
-    const exported = checkChatExport(upload.value);
-    const conversations = exported.derivedIds === 0 ? upload.bytes : JSON.stringify(exported.conversations);
+  generateFromExport(userId: string, pieces: AsyncIterable<ExportPiece>, includeSummary = true): Promise<GraphJobAccepted> {
+    const conversations = Readable.from(bytesOf(pieces), { objectMode: false });
     return this.launch(userId, includeSummary, { conversations, exclusive: false });
   }
 
@@ -81,7 +82,7 @@ export class GraphGenerationService {
       minClusters: 3,
       maxClusters: 8,
     });
-    const objects: { key: string; body: Buffer | string }[] = [{ key: `${prefix}input.json`, body: bundle.conversations }];
+    const objects: { key: string; body: string | Readable }[] = [{ key: `${prefix}input.json`, body: bundle.conversations }];
     if (bundle.notes) objects.push({ key: `${prefix}notes.json`, body: bundle.notes });
     return this.launcher.launch(
       {
@@ -97,6 +98,10 @@ export class GraphGenerationService {
       'Graph generation queued',
     );
   }
+}
+
+async function* bytesOf(pieces: AsyncIterable<ExportPiece>): AsyncGenerator<Buffer> {
+  for await (const piece of pieces) yield piece.bytes;
 }
 
 /** The web client's graph metadata and scope, as sent (validated), for the job's options. */

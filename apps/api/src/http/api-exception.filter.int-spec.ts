@@ -42,7 +42,10 @@ describe(ApiExceptionFilter.name, () => {
   });
 
   it('answers 503 STORAGE_UNAVAILABLE with Retry-After while S3 is down, and queues nothing', async () => {
-    jest.spyOn(api.app.get(ObjectStore), 'put').mockRejectedValue(new ObjectStoreError('STORAGE_UNAVAILABLE', 'S3 put failed: ECONNREFUSED'));
+    // The upload is streamed (putStream); small bundle files go through put.
+    for (const method of ['put', 'putStream'] as const) {
+      jest.spyOn(api.app.get(ObjectStore), method).mockRejectedValue(new ObjectStoreError('STORAGE_UNAVAILABLE', 'S3 put failed: ECONNREFUSED'));
+    }
 
     const response = await fetch(`${api.base}/v1/graph-ai/test/generate-json`, {
       method: 'POST',

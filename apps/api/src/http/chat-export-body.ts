@@ -27,31 +27,42 @@ export interface ChatExport {
  * parser's trimmed copies): the AI gets the user's data.
  */
 export function checkChatExport(value: unknown): ChatExport {
-  if (!Array.isArray(value)) {
-    throw new ApiException(HttpStatus.BAD_REQUEST, 'NOT_AN_ARRAY', 'The request body must be a JSON array of conversations (a ChatGPT export)');
-  }
-  if (value.length > MAX_CONVERSATIONS_PER_EXPORT) {
-    throw new ApiException(
-      HttpStatus.BAD_REQUEST,
-      'TOO_MANY_CONVERSATIONS',
-      `The export holds ${value.length} conversations; at most ${MAX_CONVERSATIONS_PER_EXPORT} are accepted per request (send it in parts)`,
-    );
-  }
+  if (!Array.isArray(value)) throw notAnArray();
+  if (value.length > MAX_CONVERSATIONS_PER_EXPORT) throw tooManyConversations(value.length);
   const repeated = duplicateIds(value);
-  if (repeated.length > 0) {
-    throw new ApiException(HttpStatus.BAD_REQUEST, 'DUPLICATE_ID', 'Two or more conversations of the export have the same id', repeated);
-  }
+  if (repeated.length > 0) throw repeatedIds(repeated);
   const exported = withIds(value);
   // Derived ids repeat only for the same conversation sent twice (or with its derived id once and without it once).
   const repeatedDerived = exported.derivedIds > 0 ? duplicateIds(exported.conversations) : [];
-  if (repeatedDerived.length > 0) {
-    throw new ApiException(HttpStatus.BAD_REQUEST, 'DUPLICATE_ID', 'The export holds the same conversation more than once', repeatedDerived);
-  }
+  if (repeatedDerived.length > 0) throw repeatedConversations(repeatedDerived);
   const parsed = parseConversations(exported.conversations);
-  if (!parsed.ok) {
-    throw new ApiException(HttpStatus.BAD_REQUEST, 'INVALID_CONVERSATIONS', 'The request body is not a ChatGPT export of conversations', parsed.problems);
-  }
+  if (!parsed.ok) throw invalidConversations(parsed.problems);
   return exported;
+}
+
+export const notAnArray = () =>
+  new ApiException(HttpStatus.BAD_REQUEST, 'NOT_AN_ARRAY', 'The request body must be a JSON array of conversations (a ChatGPT export)');
+
+export const tooManyConversations = (count: number) =>
+  new ApiException(
+    HttpStatus.BAD_REQUEST,
+    'TOO_MANY_CONVERSATIONS',
+    `The export holds ${count} conversations; at most ${MAX_CONVERSATIONS_PER_EXPORT} are accepted per request (send it in parts)`,
+  );
+
+export const repeatedIds = (problems: readonly string[]) =>
+  new ApiException(HttpStatus.BAD_REQUEST, 'DUPLICATE_ID', 'Two or more conversations of the export have the same id', problems);
+
+export const repeatedConversations = (problems: readonly string[]) =>
+  new ApiException(HttpStatus.BAD_REQUEST, 'DUPLICATE_ID', 'The export holds the same conversation more than once', problems);
+
+export const invalidConversations = (problems: readonly string[]) =>
+  new ApiException(HttpStatus.BAD_REQUEST, 'INVALID_CONVERSATIONS', 'The request body is not a ChatGPT export of conversations', problems);
+
+/** The conversation with a derived id as its first member when it came without one; undefined when it needs none. */
+export function withDerivedId(item: unknown): Record<string, unknown> | undefined {
+  if (!isObject(item) || Object.hasOwn(item, 'id')) return undefined;
+  return { id: derivedConversationId(item), ...item };
 }
 
 /**
@@ -71,9 +82,10 @@ export function derivedConversationId(conversation: Readonly<Record<string, unkn
 function withIds(items: readonly unknown[]): ChatExport {
   let derivedIds = 0;
   const conversations = items.map((item) => {
-    if (!isObject(item) || Object.hasOwn(item, 'id')) return item as Record<string, unknown>;
+    const derived = withDerivedId(item);
+    if (derived === undefined) return item as Record<string, unknown>;
     derivedIds++;
-    return { id: derivedConversationId(item), ...item };
+    return derived;
   });
   return { conversations: derivedIds === 0 ? (items as Record<string, unknown>[]) : conversations, derivedIds };
 }

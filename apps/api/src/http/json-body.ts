@@ -6,19 +6,13 @@ import { ApiException } from './api.exception';
 import { describeOffset, gateJson, type JsonProblemCode, MAX_JSON_DEPTH } from './json-gate';
 import { readBody } from './read-body';
 
-/** Routes that read their body themselves, after authentication (uploads: up to MAX_UPLOAD_BYTES, stored as sent). */
+/** Routes that read their body themselves, after authentication (uploads: up to MAX_UPLOAD_BYTES, streamed; see openExportUpload). */
 export const RAW_BODY_PATHS: ReadonlySet<string> = new Set(['/v1/graph-ai/test/generate-json', '/v1/sources/conversations']);
 
 /** Largest body of the other routes (notes, options). */
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** A JSON body the gate let through: the bytes as received and the value they parse to. */
-export interface JsonUpload {
-  readonly bytes: Buffer;
-  readonly value: unknown;
-}
-
-const GATE_MESSAGES: Readonly<Record<JsonProblemCode, string>> = {
+export const GATE_MESSAGES: Readonly<Record<JsonProblemCode, string>> = {
   INVALID_UTF8: 'The request body is not valid UTF-8',
   INVALID_JSON: 'The request body is not valid JSON',
   JSON_TOO_DEEP: `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
@@ -62,27 +56,13 @@ export function assertJsonContentType(request: IncomingMessage): void {
   }
 }
 
-/**
- * An upload: Content-Type checked before anything is read (415), the body read
- * up to `limit` bytes (413) and not empty, then the gate (400). The bytes
- * returned are exactly those the gate checked.
- */
-export async function readJsonUpload(request: Request, limit: number): Promise<JsonUpload> {
-  assertJsonContentType(request);
-  const bytes = await readBody(request, limit);
-  if (bytes.length === 0) {
-    throw new ApiException(HttpStatus.BAD_REQUEST, 'EMPTY_BODY', 'The request body is empty; send a ChatGPT export (a JSON array of conversations)');
-  }
-  return { bytes, value: parseJsonBytes(bytes) };
-}
-
 /** `/V1/Sources/Conversations/?x` → `/v1/sources/conversations`: Express routes ignore case and a trailing slash. */
 function routePath(url: string | undefined): string {
   return (url ?? '').split('?')[0].toLowerCase().replace(/\/+$/, '');
 }
 
 /**
- * The body gate for every route but the uploads (which call readJsonUpload
+ * The body gate for every route but the uploads (which call openExportUpload
  * after authentication): a request with a body must be JSON (415), at most
  * JSON_BODY_LIMIT_BYTES (413), and pass the gate (400); its value becomes
  * `request.body`. Requests without a body pass untouched. Also refuses a path

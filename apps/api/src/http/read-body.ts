@@ -38,11 +38,11 @@ export function readBody(request: Request, limit: number): Promise<Buffer> {
   });
 }
 
-function tooLarge(request: Request, limit: number): ApiException {
+export function tooLarge(request: Request, limit: number): ApiException {
   request.res?.setHeader('Connection', 'close');
   return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, 'BODY_TOO_LARGE', `The request body exceeds the limit of ${limit} bytes`);
 }
 
-function aborted(): ApiException {
+export function aborted(): ApiException {
   return new ApiException(HttpStatus.BAD_REQUEST, 'REQUEST_ABORTED', 'The request body was not received completely');
 }

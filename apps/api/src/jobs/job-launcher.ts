@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { ObjectStore, QueuePublisher } from '@app/aws';
 import { type JobKind } from '@app/database';
 import { describeFault } from '@app/faults';
@@ -13,7 +14,8 @@ export interface JobLaunch {
   /** What the request envelope points the AI at (an object key or a bundle prefix). */
   readonly inputKey: string;
   readonly options: Record<string, unknown>;
-  readonly objects: readonly { key: string; body: Buffer | string }[];
+  /** A Readable is streamed up as it is produced (see ObjectStore.putStream); if it fails with an ApiException (the upload was refused), that is the answer. */
+  readonly objects: readonly { key: string; body: Buffer | string | Readable }[];
   readonly envelope: string;
   /** Refuse (409) while the user has a live job of a kind that excludes this one (JOB_KIND_SPECS' excludedBy); only the test route opts out. */
   readonly exclusive: boolean;
@@ -87,8 +89,15 @@ export class JobLauncher {
 
   private async putObjects(launch: JobLaunch): Promise<void> {
     try {
-      for (const object of launch.objects) await this.store.put(object.key, object.body);
+      for (const object of launch.objects) {
+        if (object.body instanceof Readable) await this.store.putStream(object.key, object.body);
+        else await this.store.put(object.key, object.body);
+      }
     } catch (error) {
+      if (error instanceof ApiException) {
+        await this.removeObjects(launch);
+        throw error;
+      }
       this.logger.error(`task ${launch.taskId}: bundle upload failed: ${describeFault(error)}`);
       await this.removeObjects(launch);
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, 'STORAGE_UNAVAILABLE', 'The upload could not be stored; please try again shortly');

@@ -5,7 +5,7 @@ import { type AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiEnvironment } from '../config/api.environment';
-import { readJsonUpload } from '../http/json-body';
+import { openExportUpload } from '../http/export-upload';
 import { ImportNotesDto } from './import-notes.dto';
 import { type ImportResult, SourcesService } from './sources.service';
 
@@ -34,11 +34,15 @@ export class SourcesController {
     };
   }
 
-  /** A ChatGPT export (JSON array); each conversation becomes a source, keyed by its id. */
+  /** A ChatGPT export (JSON array, or ChatGPT's .zip), streamed; each conversation becomes a source, keyed by its id. */
   @Post('conversations')
   async importConversations(@CurrentUser() user: AuthenticatedUser, @Req() request: Request): Promise<ImportResult> {
-    const upload = await readJsonUpload(request, this.api.MAX_UPLOAD_BYTES);
-    return this.imports.importChatExport(user.id, upload.value);
+    const upload = openExportUpload(request, this.api.MAX_UPLOAD_BYTES);
+    try {
+      return await this.imports.importChatExport(user.id, upload.pieces);
+    } finally {
+      upload.release();
+    }
   }
 
   @Post('notes')
