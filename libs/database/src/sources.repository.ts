@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { DatabaseService } from './database.service';
 import { type Db } from './open-database';
-import { type NewSource, type SourceRow, sources } from './schema';
+import { type NewSource, type SourceKind, type SourceRow, sources } from './schema';
 
 export type SourceImport = Pick<NewSource, 'kind' | 'id' | 'title' | 'content'>;
 
@@ -18,6 +18,29 @@ class AlreadyStored extends Error {
     super('sources already stored');
   }
 }
+
+/** A source's place in the keyset order (imported_at, id) of one kind; `at` is imported_at as Postgres prints it, to the microsecond a Date would lose. */
+export interface SourcePosition {
+  readonly at: string;
+  readonly id: string;
+}
+
+/** What pageOfKind reads: one kind, after a position, at most `limit` rows, only pending ones if asked. */
+export interface SourcePageQuery {
+  readonly kind: SourceKind;
+  readonly limit: number;
+  readonly pendingOnly?: boolean;
+  readonly after?: SourcePosition;
+}
+
+/** A page of sources and where the next one starts (absent after the last page). */
+export interface SourcePage {
+  readonly rows: SourceRow[];
+  readonly next?: SourcePosition;
+}
+
+/** A source's key and import time, without its content. */
+export type SourceKey = Pick<SourceRow, 'kind' | 'id' | 'importedAt'>;
 
 const keyOf = (row: { kind: string; id: string }) => `${row.kind}\u0000${row.id}`;
 
@@ -90,6 +113,33 @@ export class SourcesRepository {
       .from(sources)
       .where(and(eq(sources.userId, userId), isNull(sources.graphVersion)))
       .orderBy(asc(sources.importedAt), asc(sources.id));
+  }
+
+  /** The keys of the user's sources (only pending ones if asked), in listAll's order: small rows, no content. */
+  listKeys(userId: string, options: { pendingOnly?: boolean } = {}, tx?: Db): Promise<SourceKey[]> {
+    return this.db(tx)
+      .select({ kind: sources.kind, id: sources.id, importedAt: sources.importedAt })
+      .from(sources)
+      .where(and(eq(sources.userId, userId), options.pendingOnly ? isNull(sources.graphVersion) : undefined))
+      .orderBy(asc(sources.importedAt), asc(sources.id), asc(sources.kind));
+  }
+
+  /**
+   * One page of the user's sources of one kind in (imported_at, id) order, read
+   * by keyset: nothing is held between pages (no transaction, no cursor), so a
+   * bundle streamed over minutes keeps no connection, on node-postgres and PGlite alike.
+   */
+  async pageOfKind(userId: string, query: SourcePageQuery, tx?: Db): Promise<SourcePage> {
+    const after = query.after && sql`(${sources.importedAt}, ${sources.id}) > (${query.after.at}::timestamptz, ${query.after.id})`;
+    const rows = await this.db(tx)
+      .select({ row: sources, at: sql<string>`${sources.importedAt}::text` })
+      .from(sources)
+      .where(and(eq(sources.userId, userId), eq(sources.kind, query.kind), query.pendingOnly ? isNull(sources.graphVersion) : undefined, after))
+      .orderBy(asc(sources.importedAt), asc(sources.id))
+      .limit(query.limit);
+    const last = rows.at(-1);
+    const next = rows.length === query.limit && last ? { at: last.at, id: last.row.id } : undefined;
+    return { rows: rows.map(({ row }) => row), ...(next ? { next } : {}) };
   }
 
   private db(tx: Db | undefined): Db {

@@ -9,16 +9,17 @@ import { Readable } from 'node:stream';
 import { type ExportPiece } from '../http/export-stream';
 import { type GenerateGraphDto } from './generate-graph.dto';
 import { type GraphJobAccepted, GraphJobLauncher } from './graph-job-launcher';
-import { conversationsOf, notesFile, refsOf } from './source-bundle';
-import { type ScopeFilter, scopeOf, selectSources } from './source-scope';
+import { conversationEntry, noteNode, type SourceRef } from './source-bundle';
+import { type ScopeFilter, scopeOf } from './source-scope';
 import { type SkippedJob } from './skipped-job';
+import { jsonStream, selectedRefs, sourceEntries } from './streamed-sources';
 import { newTaskId } from './task-id';
 
 /** A new graph replaces the user's graph, so it never runs beside another graph-changing job. */
 
 interface Bundle {
   readonly conversations: string | Readable;
-  readonly notes?: string;
+  readonly notes?: Readable;
   /** What the job's options record besides includeSummary and language. */
   readonly options?: Record<string, unknown>;
   /** The seed's test route never refused a second job; the sources route does (409). */
@@ -54,15 +55,15 @@ export class GraphGenerationService {
   async generateFromSources(userId: string, request: GenerateGraphDto): Promise<GraphJobAccepted | SkippedJob> {
     assertOwnMacroId(userId, request.macroId);
     const scope = request.scopeFilter && scopeOf(request.scopeFilter);
-    const rows = selectSources(await this.sources.listAll(userId), scope, new Date());
-    if (rows.length === 0) {
+    const refs = await selectedRefs(this.sources, userId, { scope, now: new Date() });
+    if (refs.length === 0) {
       const message = scope ? 'No imported conversations or notes match the scope filter' : 'There are no imported conversations or notes to build a graph from';
       return { message, status: 'skipped' };
     }
     const bundle = {
-      conversations: JSON.stringify(conversationsOf(rows)),
-      notes: notesFile(rows),
-      options: { sourceIds: refsOf(rows), ...requestOptions(request, scope) },
+      conversations: jsonStream(['[', sourceEntries(this.sources, { userId, kind: 'conversation', refs, entry: conversationEntry }), ']']),
+      notes: notesFile(this.sources, userId, refs),
+      options: { sourceIds: refs, ...requestOptions(request, scope) },
       exclusive: true,
     };
     return this.launch(userId, request.includeSummary ?? true, bundle);
@@ -102,6 +103,12 @@ export class GraphGenerationService {
 
 async function* bytesOf(pieces: AsyncIterable<ExportPiece>): AsyncGenerator<Buffer> {
   for await (const piece of pieces) yield piece.bytes;
+}
+
+/** `notes.json` (CONTRACT.md), streamed from the stored notes; none without notes. */
+function notesFile(sources: SourcesRepository, userId: string, refs: readonly SourceRef[]): Readable | undefined {
+  if (!refs.some((ref) => ref.kind === 'note')) return undefined;
+  return jsonStream(['{"source_nodes":[', sourceEntries(sources, { userId, kind: 'note', refs, entry: noteNode }), ']}']);
 }
 
 /** The web client's graph metadata and scope, as sent (validated), for the job's options. */

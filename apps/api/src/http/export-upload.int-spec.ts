@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { ObjectStore, QueuePublisher } from '@app/aws';
 import { JobsRepository, SourcesRepository } from '@app/database';
+import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { type ApiTestApp, bearer, bootApiTestApp, drainQueue, sleep } from '../../test/api-test-app';
@@ -26,6 +27,17 @@ function conversations(count: number, padding = 100_000): Record<string, unknown
 }
 
 const exportBytes = (items: readonly unknown[]) => Buffer.from(`[\n${items.map((item) => JSON.stringify(item)).join(',\n')}\n]`);
+
+/** A zip Python's zipfile writes to a pipe (it cannot seek back, so each entry's sizes follow its data in a data descriptor); undefined without python3. */
+function pipedZipOf(files: readonly { name: string; data: Buffer }[], method: 'ZIP_DEFLATED' | 'ZIP_STORED'): Buffer | undefined {
+  const script = `import sys, json, zipfile
+z = zipfile.ZipFile(sys.stdout.buffer, "w", zipfile.${method})
+for name, data in json.load(sys.stdin): z.writestr(name, bytes.fromhex(data))
+z.close()`;
+  const input = JSON.stringify(files.map((file) => [file.name, file.data.toString('hex')]));
+  const made = spawnSync('python3', ['-c', script], { input, maxBuffer: 64 * MiB });
+  return made.status === 0 ? made.stdout : undefined;
+}
 
 /** Local headers, data and central directory, as a zip writer that knows each size up front (ChatGPT's) writes them. */
 function zipOf(files: readonly { name: string; data: Buffer; deflate?: boolean }[]): Buffer {
@@ -263,6 +275,32 @@ describe('streamed export uploads (the test route; the sources route at the end)
       const answer = await postChunked(api.base, GENERATE_JSON_PATH, nextUser(), zipOf([{ name: 'export/conversations.json', data: json }]));
       expect(answer.status).toBe(202);
       expect((await storedInput(answer.body.taskId as string)).equals(json)).toBe(true);
+    });
+
+    const piped = (method: 'ZIP_DEFLATED' | 'ZIP_STORED') =>
+      pipedZipOf(
+        [
+          { name: 'chat.html', data: Buffer.from('<html>chat</html>') },
+          { name: 'dalle-generations/seedlings.webp', data: Buffer.alloc(300_000, 7) },
+          { name: 'conversations.json', data: json },
+          { name: 'user.json', data: Buffer.from('{}') },
+        ],
+        method,
+      );
+    const withPython = piped('ZIP_STORED') ? it : it.skip;
+
+    withPython('stores conversations.json of a zip whose entries give their sizes after their data (deflated)', async () => {
+      const answer = await postChunked(api.base, GENERATE_JSON_PATH, nextUser(), piped('ZIP_DEFLATED')!, 'application/zip');
+      expect(answer.status).toBe(202);
+      expect((await storedInput(answer.body.taskId as string)).equals(json)).toBe(true);
+    });
+
+    withPython('refuses a zip whose stored entries give their sizes after their data with 400 UNSUPPORTED_ZIP, leaving nothing', async () => {
+      await clearBucket();
+      const userId = nextUser();
+      const answer = await postChunked(api.base, GENERATE_JSON_PATH, userId, piped('ZIP_STORED')!, 'application/zip');
+      expect(answer).toMatchObject({ status: 400, body: { code: 'UNSUPPORTED_ZIP' } });
+      await expectNothingLeft(userId);
     });
 
     it.each([
