@@ -217,6 +217,8 @@ export const sources = pgTable(
   (t) => [
     primaryKey({ columns: [t.userId, t.kind, t.id] }),
     index('sources_pending_idx').on(t.userId).where(sql`${t.graphVersion} IS NULL`),
+    // The pages a bundle streams (SourcesRepository.pageOfKind): one kind of the user's sources by import time.
+    index('sources_user_kind_imported_idx').on(t.userId, t.kind, t.importedAt, t.id),
     check('sources_kind_check', sql`${t.kind} IN (${sqlList(SOURCE_KINDS)})`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "sources_user_kind_imported_idx" ON "sources" USING btree ("user_id","kind","imported_at","id");
