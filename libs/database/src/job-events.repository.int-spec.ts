@@ -103,6 +103,67 @@ describe.each(TEST_DRIVERS)(`${JobEventsRepository.name} (%s)`, (driver) => {
     });
   });
 
+  describe('restoreForUser', () => {
+    it('answers the newest id and what listRestore answers up to it, in one query', async () => {
+      const user = 'restore-one-query';
+      const running = await jobOf(user, 'RUNNING');
+      const done = await jobOf(user, 'SUCCEEDED');
+      const oldLive = await events.append({ taskId: running, userId: user, type: 'REQUESTED', payload: { a: 1 } });
+      const oldDone = await events.append({ taskId: done, userId: user, type: 'REQUESTED', payload: {} });
+      await events.append({ taskId: done, userId: user, type: 'COMPLETED', payload: {} });
+      const newest = await events.append({ taskId: running, userId: user, type: 'PROGRESS', payload: {} });
+      await age(oldLive.id, 3 * 86400);
+      await age(oldDone.id, 3 * 86400);
+      const recentSince = new Date(Date.now() - 86400 * 1000);
+
+      for (const limit of [10, 2, 1]) {
+        const restored = await events.restoreForUser(user, { recentSince, limit });
+        expect(restored.latestId).toBe(newest.id);
+        expect(restored.events).toEqual(await events.listRestore(user, { upToId: newest.id, recentSince, limit }));
+      }
+      expect(await events.restoreForUser(user, { recentSince, limit: 0 })).toEqual({ latestId: newest.id, events: [] });
+      expect(await events.restoreForUser('nobody-restores', { recentSince, limit: 10 })).toEqual({ latestId: undefined, events: [] });
+    });
+  });
+
+  describe('restoreForUsers', () => {
+    it('answers each user with events as restoreForUser does, in one query', async () => {
+      const users = ['restore-many-a', 'restore-many-b'];
+      for (const user of users) {
+        const taskId = await jobOf(user, 'RUNNING');
+        for (let index = 0; index < 3; index += 1) await events.append({ taskId, userId: user, type: 'P', payload: { index } });
+      }
+      const query = { recentSince: new Date(Date.now() - 3600 * 1000), limit: 2 };
+
+      const starts = await events.restoreForUsers([...users, 'restore-many-none'], query);
+
+      expect([...starts.keys()].sort()).toEqual(users);
+      for (const user of users) expect(starts.get(user)).toEqual(await events.restoreForUser(user, query));
+    });
+  });
+
+  describe('listForUsers', () => {
+    it('answers each user its events after its own cursor, oldest first, at most `limit` each', async () => {
+      const appended: Record<string, string[]> = { 'many-a': [], 'many-b': [] };
+      for (const userId of Object.keys(appended)) {
+        const taskId = await jobOf(userId);
+        for (let index = 0; index < 4; index += 1) appended[userId].push((await events.append({ taskId, userId, type: 'P', payload: { index } })).id);
+      }
+      const cursors = [
+        { userId: 'many-a', afterId: appended['many-a'][0] },
+        { userId: 'many-b', afterId: BigInt(appended['many-b'][2]).toString() },
+        { userId: 'many-none', afterId: '0' },
+      ];
+
+      const pages = await events.listForUsers(cursors, 2);
+
+      expect([...pages.keys()].sort()).toEqual(['many-a', 'many-b']);
+      expect(pages.get('many-a')).toEqual((await events.listForUser('many-a', appended['many-a'][0])).slice(0, 2));
+      expect(pages.get('many-b')?.map((event) => event.id)).toEqual([appended['many-b'][3]]);
+      expect(await events.listForUsers([])).toEqual(new Map());
+    });
+  });
+
   describe('latestIdsForUsers', () => {
     it('answers the newest event id of each user that has events, in one query, for user ids that need quoting too', async () => {
       const odd = 'latest"quote\\slash,comma{brace}';

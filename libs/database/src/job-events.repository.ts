@@ -62,6 +62,21 @@ export interface RestoreQuery {
   readonly limit: number;
 }
 
+/** Where a fresh stream starts (JobEventsRepository.restoreForUser). */
+export interface RestoreStart {
+  /** The user's newest event id; undefined without events. */
+  readonly latestId: string | undefined;
+  /** The restore set up to it, oldest first. */
+  readonly events: JobEventRecord[];
+}
+
+/** Where one user's reader stands in the log (JobEventsRepository.listForUsers). */
+export interface UserCursor {
+  readonly userId: string;
+  /** Events after this id (padded or not). */
+  readonly afterId: string;
+}
+
 /** The append-only job event log. */
 @Injectable()
 export class JobEventsRepository {
@@ -80,14 +95,7 @@ export class JobEventsRepository {
       SELECT ${event.taskId}, ${event.userId}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb FROM turn
       RETURNING id, task_id, user_id, type, payload, created_at`);
     const [row] = (result as { rows: RawEventRow[] }).rows; // node-postgres and PGlite both answer with rows
-    return {
-      id: formatEventId(row.id),
-      taskId: row.task_id,
-      userId: row.user_id,
-      type: row.type,
-      payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
-      timestamp: new Date(row.created_at).toISOString(),
-    };
+    return fromRawRow(row);
   }
 
   /** The user's events after `afterId`, oldest first. */
@@ -99,6 +107,32 @@ export class JobEventsRepository {
       .orderBy(asc(jobEvents.id))
       .limit(limit);
     return rows.map(toRecord);
+  }
+
+  /**
+   * For each user, its events after its own cursor, oldest first, at most
+   * `limit` each, in one query (one index range scan per user): what the
+   * streams of many users read at once. Users with nothing new are left out.
+   */
+  async listForUsers(cursors: readonly UserCursor[], limit = 500, tx?: Db): Promise<Map<string, JobEventRecord[]>> {
+    const found = new Map<string, JobEventRecord[]>();
+    if (cursors.length === 0) return found;
+    const afters = cursors.map((cursor) => toEventId(cursor.afterId).toString());
+    const result: unknown = await this.db(tx).execute(sql`
+      SELECT e.id, e.task_id, e.user_id, e.type, e.payload, e.created_at
+      FROM unnest(${textArray(cursors.map((cursor) => cursor.userId))}::text[], ${`{${afters.join(',')}}`}::bigint[]) AS u(user_id, after_id)
+      CROSS JOIN LATERAL (
+        SELECT id, task_id, user_id, type, payload, created_at FROM ${jobEvents}
+        WHERE ${jobEvents.userId} = u.user_id AND ${jobEvents.id} > u.after_id ORDER BY ${jobEvents.id} LIMIT ${limit}
+      ) e`);
+    for (const row of (result as { rows: RawEventRow[] }).rows) {
+      const record = fromRawRow(row);
+      const list = found.get(record.userId);
+      if (list) list.push(record);
+      else found.set(record.userId, [record]);
+    }
+    for (const list of found.values()) list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return found;
   }
 
   /**
@@ -145,6 +179,43 @@ export class JobEventsRepository {
       .orderBy(desc(unfinished), desc(jobEvents.id))
       .limit(query.limit);
     return rows.map(({ event }) => toRecord(event)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * A fresh stream's start in one query: the user's newest event id (undefined
+   * without events) and the restore set up to it, as listRestore answers with
+   * `upToId` = that id (`limit` 0 = no restore set).
+   */
+  async restoreForUser(userId: string, query: Omit<RestoreQuery, 'upToId'>, tx?: Db): Promise<RestoreStart> {
+    return (await this.restoreForUsers([userId], query, tx)).get(userId) ?? { latestId: undefined, events: [] };
+  }
+
+  /** restoreForUser for many users in one query (one index probe and one restore scan per user); users without events are left out. */
+  async restoreForUsers(userIds: readonly string[], query: Omit<RestoreQuery, 'upToId'>, tx?: Db): Promise<Map<string, RestoreStart>> {
+    const starts = new Map<string, RestoreStart>();
+    if (userIds.length === 0) return starts;
+    const result: unknown = await this.db(tx).execute(sql`
+      WITH latest AS (
+        SELECT u.user_id, l.id FROM unnest(${textArray(userIds)}::text[]) AS u(user_id)
+        CROSS JOIN LATERAL (SELECT id FROM ${jobEvents} WHERE ${jobEvents.userId} = u.user_id ORDER BY ${jobEvents.id} DESC LIMIT 1) l
+      )
+      SELECT latest.user_id AS for_user, latest.id AS latest_id, e.id, e.task_id, e.user_id, e.type, e.payload, e.created_at
+      FROM latest LEFT JOIN LATERAL (
+        SELECT ev.*, (j.task_id IS NOT NULL) AS unfinished
+        FROM ${jobEvents} ev
+        LEFT JOIN ${jobs} j ON j.task_id = ev.task_id AND j.status IN ('QUEUED', 'RUNNING')
+        WHERE ev.user_id = latest.user_id AND ev.id <= latest.id AND (j.task_id IS NOT NULL OR ev.created_at >= ${query.recentSince.toISOString()}::timestamptz)
+        ORDER BY unfinished DESC, ev.id DESC
+        LIMIT ${query.limit}
+      ) e ON true`);
+    type Row = Omit<RawEventRow, 'id'> & { for_user: string; latest_id: string | number | bigint; id: string | number | bigint | null };
+    for (const row of (result as { rows: Row[] }).rows) {
+      let start = starts.get(row.for_user);
+      if (!start) starts.set(row.for_user, (start = { latestId: formatEventId(row.latest_id), events: [] }));
+      if (row.id !== null) start.events.push(fromRawRow({ ...row, id: row.id }));
+    }
+    for (const start of starts.values()) start.events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return starts;
   }
 
   /**
@@ -209,6 +280,17 @@ function after(afterId: string | undefined) {
 function toEventId(id: string): bigint {
   if (!isEventId(id)) throw new RangeError(`Event id must be a decimal integer, got "${id}"`);
   return BigInt(id);
+}
+
+function fromRawRow(row: RawEventRow): JobEventRecord {
+  return {
+    id: formatEventId(row.id),
+    taskId: row.task_id,
+    userId: row.user_id,
+    type: row.type,
+    payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
+    timestamp: new Date(row.created_at).toISOString(),
+  };
 }
 
 function toRecord(row: JobEventRow): JobEventRecord {

@@ -316,7 +316,7 @@ describe(NotificationsController.name, () => {
     });
 
     /*
-     * SseStreamService.stream sends the headers, then awaits latestIdForUser, and only
+     * SseStreamService.stream sends the headers, then awaits restoreForUsers, and only
      * then registers request.on('close'). A client gone during that query is never
      * noticed: its heartbeat timer runs (and queries the log) forever. The query is
      * slowed down here to make the window deterministic; the leaked timers are
@@ -324,12 +324,13 @@ describe(NotificationsController.name, () => {
      */
     it('stops catching up for a client that disconnected while the stream was starting', async () => {
       const timers = jest.spyOn(global, 'setInterval');
-      const original = events.latestIdForUser.bind(events);
-      const latest = jest.spyOn(events, 'latestIdForUser').mockImplementationOnce(async (...args) => {
+      const original = events.restoreForUsers.bind(events);
+      const latest = jest.spyOn(events, 'restoreForUsers').mockImplementationOnce(async (...args) => {
         await sleep(300);
         return original(...args);
       });
-      const list = jest.spyOn(events, 'listForUser');
+      const list = jest.spyOn(events, 'listForUsers');
+      const readsOf = (userId: string) => list.mock.calls.filter(([cursors]) => cursors.some((cursor) => cursor.userId === userId)).length;
       try {
         const abort = new AbortController();
         const response = await fetch(`${api.base}${STREAM}`, { headers: bearer('yuri'), signal: abort.signal });
@@ -337,11 +338,11 @@ describe(NotificationsController.name, () => {
         abort.abort();
         await response.body?.cancel().catch(() => undefined);
         await sleep(500);
-        const callsAfterDisconnect = list.mock.calls.filter(([userId]) => userId === 'yuri').length;
+        const callsAfterDisconnect = readsOf('yuri');
 
         await sleep(HEARTBEAT_MS * 2.5);
 
-        expect(list.mock.calls.filter(([userId]) => userId === 'yuri').length).toBe(callsAfterDisconnect);
+        expect(readsOf('yuri')).toBe(callsAfterDisconnect);
       } finally {
         for (const result of timers.mock.results) clearInterval(result.value as NodeJS.Timeout);
         timers.mockRestore();

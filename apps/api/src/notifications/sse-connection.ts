@@ -22,6 +22,11 @@ export class SseConnection {
     return this.lastId.toString();
   }
 
+  /** The id of the last event written (or skipped to). */
+  get cursor(): bigint {
+    return this.lastId;
+  }
+
   /** Moves the cursor forward to `id` without writing (after a restore replay, which ends there). */
   skipTo(id: bigint): void {
     if (id > this.lastId) this.lastId = id;

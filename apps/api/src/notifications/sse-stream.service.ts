@@ -4,39 +4,11 @@ import { JobEventHub } from '@app/job-events';
 import { type Request, type Response } from 'express';
 import { ApiEnvironment } from '../config/api.environment';
 import { SseConnection } from './sse-connection';
+import { FreshStarts } from './fresh-starts';
 import { CONNECTED_FRAME } from './sse-frame';
+import { StreamLogReader } from './stream-log-reader';
 import { type StreamCursor } from './stream-cursor';
-
-const PAGE = 500;
-
-/** Reads the log for one connection; notices that arrive while it reads make it read once more. */
-class LogPump {
-  private running = false;
-  private again = false;
-
-  constructor(private readonly readOnce: () => Promise<boolean>) {}
-
-  poke(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    void this.run();
-  }
-
-  private async run(): Promise<void> {
-    try {
-      do {
-        this.again = false;
-        // readOnce answers whether the page was full (more may be waiting).
-        while (await this.readOnce());
-      } while (this.again);
-    } finally {
-      this.running = false;
-    }
-  }
-}
+import { UserStreams } from './user-streams';
 
 /**
  * Serves job events as Server-Sent Events. The event log in Postgres is the
@@ -46,11 +18,14 @@ class LogPump {
  * "after the last id written" never skips one, whatever order or loss the
  * notices suffer; a forged or duplicated notice only causes one more read.
  *
+ * The log is read per user, not per stream (UserStreams), and for many users
+ * in one query (StreamLogReader): a user's 10,000 streams cost one read.
+ *
  * Lost notices are made up for once per process, not once per stream: every
  * heartbeat interval one query reads the newest event id of every user with an
- * open stream here (latestIdsForUsers), and only the streams behind it read
+ * open stream here (latestIdsForUsers), and only the users behind it read
  * the log (a lost notice costs at most one interval of delay). An idle stream
- * costs its heartbeat comment and nothing else.
+ * costs its heartbeat comment (written by the same one timer) and nothing else.
  */
 /** How soon a browser turned away during shutdown reconnects. */
 export const SHUTDOWN_RETRY_MS = 1000;
@@ -58,10 +33,14 @@ export const SHUTDOWN_RETRY_MS = 1000;
 @Injectable()
 export class SseStreamService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SseStreamService.name);
-  /** Open streams: whose, how to make each read the log, how to release it (timer, hub watch). */
-  private readonly open = new Map<SseConnection, { readonly userId: string; readonly pump: LogPump; readonly release: () => void }>();
-  /** The process's catch-up timer, running while any stream is open. */
-  private catchUpTimer: NodeJS.Timeout | undefined;
+  /** Open streams, each with how to release it. */
+  private readonly open = new Map<SseConnection, () => void>();
+  /** The open streams by user. */
+  private readonly users = new Map<string, UserStreams>();
+  private readonly reader: StreamLogReader;
+  private readonly freshStarts: FreshStarts;
+  /** The process's heartbeat and catch-up timer, running while any stream is open. */
+  private tickTimer: NodeJS.Timeout | undefined;
   private catchingUp = false;
   /** Set when shutdown begins: no stream may start after the open ones were ended. */
   private closing = false;
@@ -70,13 +49,22 @@ export class SseStreamService implements BeforeApplicationShutdown {
     private readonly hub: JobEventHub,
     private readonly events: JobEventsRepository,
     private readonly api: ApiEnvironment,
-  ) {}
+  ) {
+    // Only the error's kind is logged: a failed query's message carries its parameters.
+    this.reader = new StreamLogReader(events, (error) =>
+      this.logger.warn(`reading the event log for streams failed (${errorKind(error)}); retrying at the next notice or catch-up`),
+    );
+    this.freshStarts = new FreshStarts(events, () => ({
+      recentSince: new Date(Date.now() - this.api.SSE_RESTORE_WINDOW_SECONDS * 1000),
+      limit: this.api.SSE_RESTORE_MAX_EVENTS,
+    }));
+  }
 
   /**
    * Writes the CONNECTED frame, then the replay, then live events. With an id
    * cursor the replay is the log after it; with a time cursor (a ULID), the log
    * after the last event before that time; fresh (no cursor), the restore set
-   * (JobEventsRepository.listRestore) up to the user's newest event, then the
+   * (JobEventsRepository.restoreForUsers, batched: FreshStarts) up to the user's newest event, then the
    * log after that one.
    */
   async stream(request: Request, response: Response, userId: string, cursor: StreamCursor): Promise<void> {
@@ -91,36 +79,48 @@ export class SseStreamService implements BeforeApplicationShutdown {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
+    // The head, CONNECTED, the retry hint and the restore set leave in one write.
+    response.cork();
     response.write(CONNECTED_FRAME);
     response.write('retry: 3000\n\n');
     const connection = new SseConnection(response, 0n);
     // The restore set is a read of the log too, all at or below `start`: the cursor then moves to `start`.
     connection.write(restored);
     connection.skipTo(BigInt(start));
-    const pump = new LogPump(() => this.readPage(connection, userId));
-    const unwatch = this.hub.watch(userId, () => pump.poke());
-    const heartbeat = setInterval(() => connection.comment('keep-alive'), this.api.SSE_HEARTBEAT_MS);
+    response.uncork();
+    const user = this.join(userId);
+    user.connections.add(connection);
     const release = () => {
+      if (!this.open.delete(connection)) return;
       connection.markClosed();
-      unwatch();
-      clearInterval(heartbeat);
-      this.open.delete(connection);
-      if (this.open.size === 0) this.stopCatchUp();
+      if (user.leave(connection) && this.users.get(userId) === user) this.users.delete(userId);
+      if (this.open.size === 0) this.stopTicking();
     };
-    this.open.set(connection, { userId, pump, release });
-    this.catchUpTimer ??= setInterval(() => void this.catchUp(), this.api.SSE_HEARTBEAT_MS);
+    this.open.set(connection, release);
+    // One timer for the process, not one per stream: it writes every stream's heartbeat and runs the catch-up.
+    this.tickTimer ??= setInterval(() => this.tick(), this.api.SSE_HEARTBEAT_MS);
     request.once('close', release);
-    pump.poke();
+    this.reader.poke(user);
+  }
+
+  private join(userId: string): UserStreams {
+    let user = this.users.get(userId);
+    if (!user) this.users.set(userId, (user = new UserStreams(userId, this.hub, (poked) => this.reader.poke(poked))));
+    return user;
+  }
+
+  /** Every heartbeat interval: a `: keep-alive` comment on every open stream, then one catch-up round. */
+  private tick(): void {
+    for (const connection of this.open.keys()) connection.comment('keep-alive');
+    void this.catchUp();
   }
 
   private async startOf(userId: string, cursor: StreamCursor): Promise<{ start: string; restored: readonly JobEventRecord[] }> {
     if (cursor.kind === 'id') return { start: cursor.id, restored: [] };
     if (cursor.kind === 'time') return { start: (await this.events.idBeforeTime(userId, cursor.after)) ?? '0', restored: [] };
-    const start = (await this.events.latestIdForUser(userId)) ?? '0';
-    if (start === '0' || this.api.SSE_RESTORE_MAX_EVENTS === 0) return { start, restored: [] };
-    const recentSince = new Date(Date.now() - this.api.SSE_RESTORE_WINDOW_SECONDS * 1000);
-    const restored = await this.events.listRestore(userId, { upToId: start, recentSince, limit: this.api.SSE_RESTORE_MAX_EVENTS });
-    return { start, restored };
+    // One query for the user's newest id and the restore set up to it, shared with the streams opening meanwhile.
+    const { latestId, events } = await this.freshStarts.of(userId);
+    return { start: latestId ?? '0', restored: events };
   }
 
   /**
@@ -132,8 +132,8 @@ export class SseStreamService implements BeforeApplicationShutdown {
    */
   beforeApplicationShutdown(): void {
     this.closing = true;
-    this.stopCatchUp();
-    for (const [connection, { release }] of this.open) {
+    this.stopTicking();
+    for (const [connection, release] of this.open) {
       connection.close();
       release();
     }
@@ -148,11 +148,10 @@ export class SseStreamService implements BeforeApplicationShutdown {
     if (this.catchingUp || this.open.size === 0) return;
     this.catchingUp = true;
     try {
-      const users = [...new Set([...this.open.values()].map((stream) => stream.userId))];
-      const latest = await this.events.latestIdsForUsers(users);
-      for (const [connection, { userId, pump }] of this.open) {
-        const newest = latest.get(userId);
-        if (newest !== undefined && BigInt(newest) > BigInt(connection.lastEventId)) pump.poke();
+      const latest = await this.events.latestIdsForUsers([...this.users.keys()]);
+      for (const user of this.users.values()) {
+        const newest = latest.get(user.userId);
+        if (newest !== undefined && BigInt(newest) > user.cursor) this.reader.poke(user);
       }
     } catch (error) {
       this.logger.warn(`catching up the streams with the event log failed (${errorKind(error)}); retrying in ${this.api.SSE_HEARTBEAT_MS} ms`);
@@ -161,24 +160,9 @@ export class SseStreamService implements BeforeApplicationShutdown {
     }
   }
 
-  private stopCatchUp(): void {
-    clearInterval(this.catchUpTimer);
-    this.catchUpTimer = undefined;
-  }
-
-  /** Writes the next page after the cursor; true when the page was full. */
-  private async readPage(connection: SseConnection, userId: string): Promise<boolean> {
-    if (connection.isClosed) return false;
-    try {
-      const page = await this.events.listForUser(userId, connection.lastEventId, PAGE);
-      connection.write(page);
-      return page.length === PAGE && !connection.isClosed;
-    } catch (error) {
-      // The next notice or catch-up reads again from the same cursor. Only the
-      // error's kind is logged: a failed query's message carries its parameters.
-      this.logger.warn(`reading the event log for a stream failed (${errorKind(error)}); retrying at the next notice or catch-up`);
-      return false;
-    }
+  private stopTicking(): void {
+    clearInterval(this.tickTimer);
+    this.tickTimer = undefined;
   }
 }
 
