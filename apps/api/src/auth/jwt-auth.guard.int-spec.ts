@@ -1,6 +1,8 @@
 import { JwtService, type JwtSignOptions } from '@nestjs/jwt';
+import { JWT_MODULE_OPTIONS } from '@nestjs/jwt/dist/jwt.constants';
 import { sign } from 'cookie-signature';
 import { execFileSync } from 'node:child_process';
+import { KeyObject } from 'node:crypto';
 import { resolve } from 'node:path';
 import { type ApiTestApp, bootApiTestApp, JWT_SECRET, readProblem, signToken, tokenFor } from '../../test/api-test-app';
 import { JwtAuthGuard } from './jwt-auth.guard';
@@ -65,6 +67,15 @@ describe(JwtAuthGuard.name, () => {
   }
 
   describe('canActivate', () => {
+    it('verifies with one HS256 key object made at boot, not one per request', () => {
+      const options = api.app.get<{ secretOrKeyProvider?: () => unknown }>(JWT_MODULE_OPTIONS);
+      const first = options.secretOrKeyProvider?.();
+      expect(first).toBeInstanceOf(KeyObject);
+      expect((first as KeyObject).type).toBe('secret');
+      expect((first as KeyObject).export().toString('utf8')).toBe(JWT_SECRET);
+      expect(options.secretOrKeyProvider?.()).toBe(first);
+    });
+
     it('lets a valid bearer token through', async () => {
       expect((await jobsWith({ Authorization: `Bearer ${tokenFor('valid.user@example-1')}` })).status).toBe(200);
     });
