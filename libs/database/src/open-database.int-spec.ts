@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { type SQL, sql } from 'drizzle-orm';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,43 @@ describe.each(TEST_DRIVERS)('openDatabase (%s)', (driver) => {
     await expect(handle.db.execute(insert)).rejects.toMatchObject({
       cause: { message: expect.stringContaining('jobs_status_check') as unknown },
     });
+  });
+});
+
+describe('openDatabase (postgres) when the server drops a connection in use', () => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    handle = await database.open();
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  /*
+   * The pool stops listening to a client while it is checked out: a server
+   * lost between two statements of a transaction (one waiting on S3, say)
+   * used to emit 'error' with no listener, an uncaught exception that ended
+   * the worker in the chaos drill.
+   */
+  it('fails the transaction, keeps the process alive, and the next query works', async () => {
+    if (database.driver !== 'postgres') return expect(database.driver).toBe('pglite'); // no server to lose without Postgres
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const outcome = handle.db.transaction(async (tx) => {
+      const [{ pid }] = await rows<{ pid: number }>(tx, sql`SELECT pg_backend_pid() AS pid`);
+      // Between two statements, as while the transaction waits on something else:
+      await rows(handle.db, sql`SELECT pg_terminate_backend(${pid})`);
+      await new Promise((done) => setTimeout(done, 300));
+      await rows(tx, sql`SELECT 1`);
+    });
+    await expect(outcome).rejects.toThrow();
+    // The lost connection's 'error' reached a listener (with none it is an uncaught exception).
+    expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(expect.stringMatching(/^Database connection lost while in use/));
+    warn.mockRestore();
+    expect(await rows(handle.db, sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
   });
 });
 

@@ -52,6 +52,13 @@ function connectPostgres(url: string, options: DatabaseOptions): DatabaseHandle 
   const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', (error) => logger.warn(`Idle database connection failed: ${error.message}`));
+  // The pool stops listening to a client while it is checked out, so a server
+  // lost between two queries of a transaction (one waiting on S3, say) would
+  // emit 'error' with no listener and crash the process. The transaction's
+  // next query fails instead, and the pool drops the dead client on release.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn(`Database connection lost while in use: ${error.message}`));
+  });
   const db = drizzlePg({ client: pool, schema });
   return {
     db,
