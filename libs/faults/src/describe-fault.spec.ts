@@ -10,6 +10,16 @@ describe(describeFault.name, () => {
     expect(line).not.toContain('diary');
   });
 
+  it('cuts a long statement short so the cause still shows', () => {
+    const columns = Array.from({ length: 20 }, (_, index) => `"column_${index}"`).join(', ');
+    const error = new Error(`Failed query: select ${columns} from "jobs" where "status" = $1\nparams: QUEUED`, {
+      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    });
+    const line = describeFault(error);
+    expect(line).toMatch(/^Error: Failed query: select "column_0", .{0,80}… <- Error \[ECONNREFUSED\]: connect ECONNREFUSED 127\.0\.0\.1:5432$/);
+    expect(line).not.toContain('QUEUED');
+  });
+
   it('keeps a line bounded however long the message is', () => {
     expect(describeFault(new Error('x'.repeat(100_000)))).toHaveLength(300);
   });

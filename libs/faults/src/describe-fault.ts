@@ -20,8 +20,15 @@ function describeOne(error: unknown): string {
   if (!(error instanceof Error)) return typeof error === 'string' ? firstLine(error) : typeof error;
   const code = (error as { code?: unknown }).code;
   const head = typeof code === 'string' || typeof code === 'number' ? `${error.name} [${code}]` : error.name;
-  const message = firstLine(error.message.split(/\bparams:/)[0]);
+  const message = shortQuery(firstLine(error.message.split(/\bparams:/)[0]));
   return message ? `${head}: ${message}` : head;
+}
+
+/** A failed query's statement is cut short, so its cause (the part that says what went wrong) still fits the line. */
+const MAX_QUERY_LENGTH = 100;
+
+function shortQuery(message: string): string {
+  return message.startsWith('Failed query:') && message.length > MAX_QUERY_LENGTH ? `${message.slice(0, MAX_QUERY_LENGTH - 1)}…` : message;
 }
 
 function firstLine(text: string): string {
