@@ -3,6 +3,7 @@ import { JobEventsRepository, LateResultsRepository } from '@app/database';
 import { describeFault } from '@app/faults';
 import { WorkerEnvironment } from '../config/worker.environment';
 import { JobFilesCleaner } from './job-files.cleaner';
+import { PeriodicTask } from '../periodic-task';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -30,9 +31,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
   static readonly MAX_BATCHES = 10;
 
   private readonly logger = new Logger(RetentionSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<RetentionSweep> | undefined;
-  private stopping = false;
+  private readonly task = new PeriodicTask<RetentionSweep>(() => this.sweep());
 
   constructor(
     private readonly files: JobFilesCleaner,
@@ -42,28 +41,22 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.worker.WORKER_RETENTION_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start(this.worker.WORKER_RETENTION_SWEEP_INTERVAL_MS);
   }
 
   /** Stops the timer and waits for a sweep in progress, before the database closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.inFlight;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One sweep unless one is already running; never rejects. */
   tick(): Promise<RetentionSweep> {
-    this.inFlight ??= this.sweep().finally(() => (this.inFlight = undefined));
-    return this.inFlight;
+    return this.task.tick();
   }
 
   /** One sweep at `now`; each step's errors are logged and retried by the next sweep. Never rejects. */
   async sweep(now: Date = new Date()): Promise<RetentionSweep> {
-    const jobFiles = await this.step('job file cleanup', () => this.files.sweep(now, () => this.stopping));
+    const jobFiles = await this.step('job file cleanup', () => this.files.sweep(now, () => this.task.stopping));
     const events = await this.step('event purge', () =>
       this.purge(new Date(now.getTime() - this.worker.WORKER_EVENT_RETENTION_DAYS * DAY_MS), (before, limit) => this.events.purgeOlderThan(before, limit)),
     );
@@ -78,7 +71,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
   /** Batches until one comes back short, MAX_BATCHES ran, or the worker stops. */
   private async purge(before: Date, purge: Purge): Promise<number> {
     let deleted = 0;
-    for (let batch = 0; batch < RetentionSweeper.MAX_BATCHES && !this.stopping; batch++) {
+    for (let batch = 0; batch < RetentionSweeper.MAX_BATCHES && !this.task.stopping; batch++) {
       const count = await purge(before, RetentionSweeper.BATCH_SIZE);
       deleted += count;
       if (count < RetentionSweeper.BATCH_SIZE) break;

@@ -6,6 +6,7 @@ import { WorkerEnvironment } from '../config/worker.environment';
 import { JobFilesCleaner } from '../retention/job-files.cleaner';
 import { userMessageFor } from '../results/failure-messages';
 import { JOB_TIMED_OUT, jobTimeoutSeconds } from './job-deadline';
+import { PeriodicTask } from '../periodic-task';
 
 const LIVE = ['QUEUED', 'RUNNING'] as const;
 
@@ -26,9 +27,7 @@ export class JobTimeoutSweeper implements OnApplicationBootstrap, BeforeApplicat
   static readonly BATCH_SIZE = 100;
 
   private readonly logger = new Logger(JobTimeoutSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<number> | undefined;
-  private stopping = false;
+  private readonly task = new PeriodicTask<number>(() => this.sweep());
 
   constructor(
     private readonly jobs: JobsRepository,
@@ -38,23 +37,17 @@ export class JobTimeoutSweeper implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.worker.JOB_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start(this.worker.JOB_SWEEP_INTERVAL_MS);
   }
 
   /** Stops the timer and waits for a sweep in progress, before the database closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.inFlight;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One sweep unless one is already running; never rejects. */
   tick(): Promise<number> {
-    this.inFlight ??= this.sweep().finally(() => (this.inFlight = undefined));
-    return this.inFlight;
+    return this.task.tick();
   }
 
   /**
@@ -73,7 +66,7 @@ export class JobTimeoutSweeper implements OnApplicationBootstrap, BeforeApplicat
         const settled = results.filter((result) => result !== 'error').length;
         // A short batch was the last; a batch of only errors would come back unchanged.
         if (batch.length < JobTimeoutSweeper.BATCH_SIZE || settled === 0) break;
-        if (this.stopping) break;
+        if (this.task.stopping) break;
       }
     } catch (error) {
       this.logger.error(`job timeout sweep failed: ${describeFault(error)}`);
