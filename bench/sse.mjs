@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signDevToken } from '../scripts/dev-token.mjs';
+import { adminQuery, stopProcess } from './support.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -50,7 +51,6 @@ async function main() {
   const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist');
   const API_MAIN = join(DIST, 'apps/api/apps/api/src/main.js');
   const require = createRequire(import.meta.url);
-  const pg = require('pg');
   const { ClientRedis } = require('@nestjs/microservices');
   const { firstValueFrom } = require('rxjs');
   const { openDatabase } = require(join(DIST, 'apps/api/libs/database/src/open-database.js'));
@@ -67,8 +67,8 @@ async function main() {
     const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
     const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
     const dbName = `bench_sse_${process.pid}`;
-    await adminQuery(pg, adminUrl, `CREATE DATABASE ${dbName}`);
-    cleanups.push(() => adminQuery(pg, adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+    await adminQuery(adminUrl, `CREATE DATABASE ${dbName}`);
+    cleanups.push(() => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
     const url = new URL(adminUrl);
     url.pathname = `/${dbName}`;
     const database = await openDatabase({ url: url.toString() });
@@ -410,25 +410,6 @@ async function idleCpu(pid, ms) {
   const before = ticks();
   await sleep(ms);
   return ((ticks() - before) * 10 * 100) / ms;
-}
-
-async function stopProcess(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function adminQuery(pg, url, text) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 async function pool(items, width, fn) {

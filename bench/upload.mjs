@@ -29,6 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { crc32, createDeflateRaw } from 'node:zlib';
 import { signDevToken } from '../scripts/dev-token.mjs';
+import { adminQuery, stopProcess } from './support.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -42,7 +43,6 @@ async function main() {
   const LARGE_MB = Number(process.env.BENCH_MB ?? 200);
   if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run npm run build first (or set BENCH_DIST)`);
   const require = createRequire(import.meta.url);
-  const pg = require('pg');
   const { S3Client, PutObjectCommand, DeleteObjectCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   const { SQSClient, SendMessageCommand, PurgeQueueCommand } = await import('@aws-sdk/client-sqs');
   const { Upload } = await import('@aws-sdk/lib-storage');
@@ -76,8 +76,8 @@ async function main() {
 
     const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
     const dbName = `bench_upload_${process.pid}`;
-    await adminQuery(pg, adminUrl, `CREATE DATABASE ${dbName}`);
-    cleanups.push(() => adminQuery(pg, adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+    await adminQuery(adminUrl, `CREATE DATABASE ${dbName}`);
+    cleanups.push(() => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
     const databaseUrl = new URL(adminUrl);
     databaseUrl.pathname = `/${dbName}`;
 
@@ -413,15 +413,6 @@ async function startApi({ databaseUrl, endpoint, bucket, queueUrl, credentials }
   }
 }
 
-async function stopProcess(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function freePort() {
   const { createServer } = await import('node:net');
   return new Promise((resolve, reject) => {
@@ -432,16 +423,6 @@ async function freePort() {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function adminQuery(pg, url, text) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 function redact(url) {

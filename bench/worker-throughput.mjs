@@ -28,6 +28,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { adminQuery, median, reachable, stopProcess } from './support.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -85,9 +86,9 @@ async function main() {
     const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
     const dbName = `bench_worker_${process.pid}`;
     let store;
-    if (await reachable(pg, adminUrl)) {
-      await adminQuery(pg, adminUrl, `CREATE DATABASE ${dbName}`);
-      cleanups.push(() => adminQuery(pg, adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+    if (await reachable(adminUrl)) {
+      await adminQuery(adminUrl, `CREATE DATABASE ${dbName}`);
+      cleanups.push(() => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
       const url = new URL(adminUrl);
       url.pathname = `/${dbName}`;
       store = await postgresStore(pg, openDatabase, url.toString());
@@ -338,15 +339,6 @@ async function startWorker(main, log, env) {
   return child;
 }
 
-async function stopProcess(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function queueDepth(sqs, GetQueueAttributesCommand, queueUrl) {
   const { Attributes = {} } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
@@ -361,28 +353,6 @@ async function untilQueue(sqs, GetQueueAttributesCommand, queueUrl, check, timeo
     if (check(visible, hidden)) return;
     if (Date.now() > deadline) throw new Error(`queue not as expected: ${visible} visible, ${hidden} in flight`);
     await sleep(50);
-  }
-}
-
-async function reachable(pg, url) {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function adminQuery(pg, url, text) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
   }
 }
 
@@ -410,12 +380,6 @@ function machineCpuSeconds() {
 
 function cpuMs(seconds) {
   return Number.isFinite(seconds) ? `${(seconds * 1000).toFixed(2)} ms CPU/msg` : 'CPU n/a';
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function tail(file) {
