@@ -53,6 +53,10 @@ export class ObjectStore implements OnApplicationShutdown {
 
   /** Streams the body up; large bodies go as a multipart upload that is aborted on failure. */
   async put(key: string, body: Buffer | string | Readable, contentType = 'application/json'): Promise<void> {
+    if (!(body instanceof Readable) && Buffer.byteLength(body) <= PART_SIZE) {
+      await this.attempt('put', key, () => this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType })));
+      return;
+    }
     const upload = new Upload({
       client: this.s3,
       params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },

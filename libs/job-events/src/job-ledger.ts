@@ -51,8 +51,14 @@ export class JobLedger {
    * the event. With `exclusiveOf`, creation fails with ExclusiveJobConflict
    * while the user has a live job of those kinds (checked under a per-user lock,
    * so two concurrent requests cannot both pass).
+   *
+   * With `ready`, the job row is written while `ready` is still pending (its
+   * work overlaps the round trips) and committed, with its event, only once
+   * `ready` resolves; if it rejects, nothing is committed and open rejects with
+   * its error. The transaction holds a connection meanwhile, so `ready` must be
+   * short (the launcher passes the store of a body already in memory).
    */
-  async open(job: NewJob, event: EventDraft, exclusiveOf?: readonly JobKind[]): Promise<Job> {
+  async open(job: NewJob, event: EventDraft, exclusiveOf?: readonly JobKind[], ready?: Promise<unknown>): Promise<Job> {
     const [created, logged] = await this.database.transaction(async (tx) => {
       if (exclusiveOf) {
         await this.jobs.lockUserJobs(job.userId, tx);
@@ -60,6 +66,8 @@ export class JobLedger {
         if (live.length > 0) throw new ExclusiveJobConflict(live[0].taskId);
       }
       const row = await this.jobs.create(job, tx);
+      // Before the event: its append takes the user's event-log lock, which should not wait on `ready`.
+      await ready;
       return [row, await this.events.append({ taskId: row.taskId, userId: row.userId, ...event }, tx)] as const;
     });
     await this.announce(logged);

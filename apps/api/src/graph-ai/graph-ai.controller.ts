@@ -4,7 +4,7 @@ import { type AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiEnvironment } from '../config/api.environment';
-import { openExportUpload } from '../http/export-upload';
+import { openExportUpload, WHOLE_EXPORT_BYTES } from '../http/export-upload';
 import { AddNodeService } from './add-node.service';
 import { DeleteQueryDto } from './delete-query.dto';
 import { GenerateGraphDto } from './generate-graph.dto';
@@ -61,7 +61,8 @@ export class GraphAiController {
   ): Promise<GraphJobAccepted> {
     const upload = openExportUpload(request, this.api.MAX_UPLOAD_BYTES);
     try {
-      return await this.generation.generateFromExport(user.id, upload.pieces, options.includeSummary);
+      const conversations = await upload.toStore(WHOLE_EXPORT_BYTES);
+      return await this.generation.generateFromExport(user.id, conversations, options.includeSummary);
     } finally {
       upload.release();
     }

@@ -6,7 +6,7 @@ import { buildEnvelope } from '@app/queue-contracts';
 import { ApiEnvironment } from '../config/api.environment';
 import { assertOwnMacroId } from '../graph/macro-id';
 import { Readable } from 'node:stream';
-import { type ExportPiece } from '../http/export-stream';
+import { type BodyInCheck, type JobLaunch } from '../jobs/job-launcher';
 import { type GenerateGraphDto } from './generate-graph.dto';
 import { type GraphJobAccepted, GraphJobLauncher } from './graph-job-launcher';
 import { conversationEntry, noteNode, type SourceRef } from './source-bundle';
@@ -18,7 +18,7 @@ import { newTaskId } from './task-id';
 /** A new graph replaces the user's graph, so it never runs beside another graph-changing job. */
 
 interface Bundle {
-  readonly conversations: string | Readable;
+  readonly conversations: string | Readable | BodyInCheck;
   readonly notes?: Readable;
   /** What the job's options record besides includeSummary and language. */
   readonly options?: Record<string, unknown>;
@@ -41,10 +41,9 @@ export class GraphGenerationService {
    * upload's own, which the JSON gate checked (strict UTF-8, no NUL, no lone
    * surrogate, bounded depth), so the AI can read every one; only a
    * conversation whose id had to be derived is written anew, with it. A refused
-   * export fails the upload, which is aborted: nothing is stored or queued.
+   * export fails the upload, which is aborted or removed: nothing is stored or queued.
    */
-  generateFromExport(userId: string, pieces: AsyncIterable<ExportPiece>, includeSummary = true): Promise<GraphJobAccepted> {
-    const conversations = Readable.from(bytesOf(pieces), { objectMode: false });
+  generateFromExport(userId: string, conversations: BodyInCheck | Readable, includeSummary = true): Promise<GraphJobAccepted> {
     return this.launch(userId, includeSummary, { conversations, exclusive: false });
   }
 
@@ -83,7 +82,7 @@ export class GraphGenerationService {
       minClusters: 3,
       maxClusters: 8,
     });
-    const objects: { key: string; body: string | Readable }[] = [{ key: `${prefix}input.json`, body: bundle.conversations }];
+    const objects: JobLaunch['objects'][number][] = [{ key: `${prefix}input.json`, body: bundle.conversations }];
     if (bundle.notes) objects.push({ key: `${prefix}notes.json`, body: bundle.notes });
     return this.launcher.launch(
       {
@@ -99,10 +98,6 @@ export class GraphGenerationService {
       'Graph generation queued',
     );
   }
-}
-
-async function* bytesOf(pieces: AsyncIterable<ExportPiece>): AsyncGenerator<Buffer> {
-  for await (const piece of pieces) yield piece.bytes;
 }
 
 /** `notes.json` (CONTRACT.md), streamed from the stored notes; none without notes. */

@@ -15,13 +15,22 @@ export interface JobLaunch {
   readonly inputKey: string;
   readonly options: Record<string, unknown>;
   /** A Readable is streamed up as it is produced (see ObjectStore.putStream); if it fails with an ApiException (the upload was refused), that is the answer. */
-  readonly objects: readonly { key: string; body: Buffer | string | Readable }[];
+  readonly objects: readonly { key: string; body: Buffer | string | Readable | BodyInCheck }[];
   readonly envelope: string;
   /** Refuse (409) while the user has a live job of a kind that excludes this one (JOB_KIND_SPECS' excludedBy); only the test route opts out. */
   readonly exclusive: boolean;
 }
 
-
+/**
+ * Bytes in memory that are stored while they are still being checked:
+ * `checked` resolves to what must be stored (`bytes` itself, or a rewrite of
+ * it) or rejects with the refusal (an ApiException), after which the stored
+ * object is removed again. Its rejection must already be handled (caught) by its maker.
+ */
+export interface BodyInCheck {
+  readonly bytes: Buffer;
+  readonly checked: Promise<Buffer>;
+}
 
 /** 409 JOB_ALREADY_RUNNING naming the running job in `taskId` (an RFC 9457 extension member the SDK reads off the problem body). */
 export function jobRunningConflict(taskId: string): ApiException {
@@ -37,9 +46,12 @@ export interface LaunchedJob {
 }
 
 /**
- * Starts an AI job in the only safe order: bundle in S3, then the job row and
- * its first event, then the request message. A failure at any step undoes the
- * earlier ones, so no job claims to be queued without a message behind it.
+ * Starts an AI job in the only safe order: the job row and its first event are
+ * committed once the bundle is in S3, then the request message is sent. A
+ * failure at any step undoes the earlier ones, so no job claims to be queued
+ * without a bundle and a message behind it. A bundle held in memory is stored
+ * while the row is being written (one transaction waits on it: it is short); a
+ * streamed one may take minutes, so the row is written after it.
  */
 @Injectable()
 export class JobLauncher {
@@ -53,7 +65,11 @@ export class JobLauncher {
   ) {}
 
   async launch(launch: JobLaunch, message: string): Promise<LaunchedJob> {
-    await this.putObjects(launch);
+    const inMemory = launch.objects.every(({ body }) => !(body instanceof Readable));
+    const stored = this.putObjects(launch);
+    // Awaited below on every path; handled now so that an early failure is not reported as unhandled.
+    stored.catch(() => undefined);
+    if (!inMemory) await stored;
     try {
       await this.ledger.open(
         {
@@ -68,8 +84,17 @@ export class JobLauncher {
         },
         notificationDraft(JOB_KIND_SPECS[launch.kind].requested, launch.taskId, { status: 'QUEUED' }),
         launch.exclusive ? JOB_KIND_SPECS[launch.kind].excludedBy : undefined,
+        inMemory ? stored : undefined,
       );
     } catch (error) {
+      if (inMemory) {
+        const upload = await stored.then(
+          () => undefined,
+          (failure: unknown) => ({ failure }),
+        );
+        // The upload's own answer (a refusal, or storage down); putObjects has removed what it stored.
+        if (upload) throw upload.failure;
+      }
       await this.removeObjects(launch);
       if (error instanceof ExclusiveJobConflict) {
         throw jobRunningConflict(error.liveTaskId);
@@ -89,10 +114,7 @@ export class JobLauncher {
 
   private async putObjects(launch: JobLaunch): Promise<void> {
     try {
-      for (const object of launch.objects) {
-        if (object.body instanceof Readable) await this.store.putStream(object.key, object.body);
-        else await this.store.put(object.key, object.body);
-      }
+      for (const object of launch.objects) await this.putObject(object.key, object.body);
     } catch (error) {
       if (error instanceof ApiException) {
         await this.removeObjects(launch);
@@ -102,6 +124,16 @@ export class JobLauncher {
       await this.removeObjects(launch);
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, 'STORAGE_UNAVAILABLE', 'The upload could not be stored; please try again shortly');
     }
+  }
+
+  private async putObject(key: string, body: JobLaunch['objects'][number]['body']): Promise<void> {
+    if (body instanceof Readable) return this.store.putStream(key, body);
+    if (typeof body === 'string' || Buffer.isBuffer(body)) return this.store.put(key, body);
+    // The check is CPU and the store is I/O: they overlap. A refusal wins over a storage failure.
+    const [stored, checked] = await Promise.allSettled([this.store.put(key, body.bytes), body.checked]);
+    if (checked.status === 'rejected') throw checked.reason;
+    if (stored.status === 'rejected') throw stored.reason;
+    if (checked.value !== body.bytes) await this.store.put(key, checked.value);
   }
 
   private async failUnsent(launch: JobLaunch): Promise<void> {
