@@ -75,6 +75,16 @@ export class JobLedger {
   }
 
   /**
+   * The task id of one of the user's live jobs of these kinds, if any: an
+   * early answer before work that open() would refuse anyway (open checks
+   * again, under its lock).
+   */
+  async liveJobOf(userId: string, kinds: readonly JobKind[]): Promise<string | undefined> {
+    const [live] = await this.jobs.findLive(userId, kinds);
+    return live?.taskId;
+  }
+
+  /**
    * Moves a job on if it is still in one of `from`; otherwise does nothing
    * and returns undefined (terminal states never change). `work` runs inside
    * the same transaction after the job row is locked, e.g. to store a graph. Without `work` the conditional UPDATE itself

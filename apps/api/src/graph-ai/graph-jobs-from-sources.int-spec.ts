@@ -1,4 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { ObjectStore } from '@app/aws';
 import { GraphRepository, JobsRepository } from '@app/database';
 import { parseEnvelope, parseGraphResult, TaskType } from '@app/queue-contracts';
 import { readFileSync } from 'node:fs';
@@ -88,6 +89,20 @@ describe(GraphAiController.name, () => {
       const conflict = await readProblem(await post(userId, '/v1/graph-ai/generate', {}));
       expect(conflict).toMatchObject({ status: 409, code: 'JOB_ALREADY_RUNNING', taskId });
       expect(await envelopesOnQueue()).toHaveLength(1);
+    });
+
+    it('answers 409 before it streams a bundle: a refused request uploads nothing', async () => {
+      const userId = nextUser();
+      await importSources(userId);
+      const { taskId } = (await (await post(userId, '/v1/graph-ai/generate', {})).json()) as { taskId: string };
+      const putStream = jest.spyOn(api.app.get(ObjectStore), 'putStream');
+      try {
+        expect(await readProblem(await post(userId, '/v1/graph-ai/generate', {}))).toMatchObject({ status: 409, taskId });
+        expect(putStream).not.toHaveBeenCalled();
+        expect(await envelopesOnQueue()).toHaveLength(1);
+      } finally {
+        putStream.mockRestore();
+      }
     });
 
     it('answers 409 with the running add-node job\'s taskId to a generate, and the running summary job\'s to a summary', async () => {

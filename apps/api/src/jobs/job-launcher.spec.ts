@@ -21,7 +21,8 @@ describe(JobLauncher.name, () => {
     const store = { put: jest.fn().mockResolvedValue(undefined), delete: jest.fn() } as unknown as ObjectStore;
     const queue = { send: jest.fn().mockResolvedValue(undefined) } as unknown as QueuePublisher;
     const api = Object.assign(new ApiEnvironment(), { SQS_REQUEST_QUEUE_URL: 'http://localhost/requests', JOB_TIMEOUT_SECONDS: 120 });
-    const launcher = new JobLauncher(store, queue, { open } as unknown as JobLedger, api);
+    const liveJobOf = jest.fn().mockResolvedValue(undefined);
+    const launcher = new JobLauncher(store, queue, { open, liveJobOf } as unknown as JobLedger, api);
     const before = Date.now();
 
     await launcher.launch(launch, 'queued');

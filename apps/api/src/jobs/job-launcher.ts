@@ -65,6 +65,12 @@ export class JobLauncher {
   ) {}
 
   async launch(launch: JobLaunch, message: string): Promise<LaunchedJob> {
+    const excludedBy = launch.exclusive ? JOB_KIND_SPECS[launch.kind].excludedBy : undefined;
+    if (excludedBy) {
+      // Before the bundle is streamed up: a refused request should cost a query, not an upload.
+      const live = await this.ledger.liveJobOf(launch.userId, excludedBy);
+      if (live !== undefined) throw jobRunningConflict(live);
+    }
     const inMemory = launch.objects.every(({ body }) => !(body instanceof Readable));
     const stored = this.putObjects(launch);
     // Awaited below on every path; handled now so that an early failure is not reported as unhandled.
@@ -83,7 +89,7 @@ export class JobLauncher {
           deadlineAt: new Date(Date.now() + this.api.JOB_TIMEOUT_SECONDS * 1000),
         },
         notificationDraft(JOB_KIND_SPECS[launch.kind].requested, launch.taskId, { status: 'QUEUED' }),
-        launch.exclusive ? JOB_KIND_SPECS[launch.kind].excludedBy : undefined,
+        excludedBy,
         inMemory ? stored : undefined,
       );
     } catch (error) {
