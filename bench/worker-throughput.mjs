@@ -114,7 +114,8 @@ async function main() {
         return JSON.stringify({
           taskId: job.taskId,
           taskType: 'GRAPH_GENERATION_PROGRESS',
-          payload: { userId: job.userId, currentStage: `[${(n % 4) + 1}단계] 처리 중`, progressPercent: n % 100, etaSeconds: n % 7 === 0 ? null : 30 },
+          // Each report of a job differs from its last (the worker logs no event for a repeat).
+          payload: { userId: job.userId, currentStage: `[${(n % 4) + 1}단계] 처리 중`, progressPercent: Math.floor(n / jobs.length) % 100, etaSeconds: n % 7 === 0 ? null : 30 },
           timestamp: new Date(Date.UTC(2026, 10, 22, 6, 0, 0, n)).toISOString().replace('Z', '').concat('331'),
         });
       });
@@ -257,12 +258,15 @@ async function postgresStore(pg, openDatabase, url) {
       let start = 0;
       let startCount = 0;
       let cpuAtStart = 0;
-      const deadline = Date.now() + 600_000;
+      // A stall (no new event for 30 s) fails the run instead of waiting for it forever.
+      let seen = -1;
+      let stallDeadline = 0;
       for (;;) {
         if (worker.exitCode !== null) throw new Error(`worker exited (${worker.exitCode}); log: ${tail(log)}`);
-        if (Date.now() > deadline) throw new Error(`worker did not finish in time; log: ${tail(log)}`);
         const { rows } = await client.query('SELECT count(*)::int AS n FROM job_events WHERE id > $1', [mark]);
         const done = rows[0].n;
+        if (done !== seen) [seen, stallDeadline] = [done, Date.now() + 30_000];
+        if (Date.now() > stallDeadline) throw new Error(`no new event for 30 s at ${done} of ${total}; log: ${tail(log)}`);
         if (start === 0 && done >= warmup) {
           start = performance.now();
           cpuAtStart = machineCpuSeconds();

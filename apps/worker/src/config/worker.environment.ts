@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsUrl, Max, Min } from 'class-validator';
 
 /** Most pollers a worker may run (WORKER_POLLERS); each holds at most one receive. */
-export const MAX_POLLERS = 4;
+export const MAX_POLLERS = 8;
 
 /** Variables only the worker reads. */
 export class WorkerEnvironment {
@@ -27,7 +27,7 @@ export class WorkerEnvironment {
   @IsInt()
   @Min(1)
   @Max(MAX_POLLERS)
-  WORKER_POLLERS = 2;
+  WORKER_POLLERS = 4;
 
   /** How long a received message stays invisible while it is handled. */
   @Type(() => Number)
