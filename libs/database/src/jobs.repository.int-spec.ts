@@ -104,6 +104,20 @@ describe.each(TEST_DRIVERS)(`${JobsRepository.name} (%s)`, (driver) => {
       ]);
     });
 
+    it('moves the deadline in steps of at least 30 s (a smaller step leaves the indexed column alone), and never keeps a later one', async () => {
+      const job = await jobs.create(jobFactory.create({ userId: 'p-steps', status: 'RUNNING', deadlineAt: move().deadlineAt }));
+      const at = (seconds: number) => new Date(move().deadlineAt.getTime() + seconds * 1000);
+      const report = async (percent: number, deadlineAt: Date) => {
+        await jobs.advanceProgress([item(job.taskId, 'p-steps', percent)], { ...move(), deadlineAt });
+        return (await jobs.findById(job.taskId))?.deadlineAt;
+      };
+
+      expect(await report(10, at(29))).toEqual(at(0));
+      expect(await report(20, at(30))).toEqual(at(30));
+      expect(await report(30, at(45))).toEqual(at(30));
+      expect(await report(40, at(-100))).toEqual(at(-100));
+    });
+
     it('leaves out items of finished, foreign, unknown or other-kind jobs and changes none of them', async () => {
       const done = await jobs.create(jobFactory.create({ userId: 'p-3', status: 'SUCCEEDED' }));
       const owned = await jobs.create(jobFactory.create({ userId: 'p-3' }));

@@ -30,6 +30,7 @@ export interface ProgressMove {
   readonly eventType: string;
   /** Kept when the job has started already (write-once). */
   readonly startedAt: Date;
+  /** Written unless it is less than 30 s past the job's current deadline (migration 0009: keeps the update HOT). */
   readonly deadlineAt: Date;
 }
 
