@@ -1,4 +1,4 @@
-export { type JobEvent, type JobEventNotice, jobEventChannel, MAX_NOTICE_USERS, NotificationType, readJobEventNotice } from './job-event';
+export { type JobEvent, type JobEventNotice, jobEventChannel, NotificationType, readJobEventNotice } from './job-event';
 export { JobEventHub } from './job-event.hub';
 export { JobEventPublisher } from './job-event.publisher';
 export { type EventDraft, ExclusiveJobConflict, JobLedger } from './job-ledger';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type JobEventNotice } from './job-event';
+import { type JobEvent, type JobEventNotice } from './job-event';
 import { JobEventPublisher } from './job-event.publisher';
 
 type Listener = () => void;
@@ -14,15 +14,13 @@ type Listener = () => void;
 export class JobEventHub extends JobEventPublisher {
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  protected announce(userIds: readonly string[]): Promise<void> {
-    this.notify({ userIds });
+  publish(event: JobEvent): Promise<void> {
+    this.notify({ userId: event.userId });
     return Promise.resolve();
   }
 
   notify(notice: JobEventNotice): void {
-    for (const userId of notice.userIds) {
-      for (const listener of this.listeners.get(userId) ?? []) listener();
-    }
+    for (const listener of this.listeners.get(notice.userId) ?? []) listener();
   }
 
   /** Calls `listener` on every notice for `userId` until the returned function is called. */

@@ -30,17 +30,12 @@ export interface JobEvent {
 }
 
 /**
- * What crosses Redis: "these users have new events, look". No event content
- * travels there; a stream writes only what it reads from the log. A worker
- * names every user of a batch in one notice (`{userIds}`); the single-user
- * form `{userId}` of earlier workers is read too, so either may be deployed first.
+ * What crosses Redis: "user X has new events, look". No event content travels
+ * there; a stream writes only what it reads from the log.
  */
 export interface JobEventNotice {
-  readonly userIds: readonly string[];
+  readonly userId: string;
 }
-
-/** The most users one notice names; a larger batch is announced in several. */
-export const MAX_NOTICE_USERS = 100;
 
 /** The Redis channel of one deployment: `<JOB_EVENTS_NAMESPACE>:job-events`. */
 export function jobEventChannel(namespace: string): string {
@@ -50,12 +45,6 @@ export function jobEventChannel(namespace: string): string {
 /** A notice as it arrived from Redis, or undefined for anything else (forged, foreign, malformed). */
 export function readJobEventNotice(data: unknown): JobEventNotice | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
-  const { userId, userIds } = data as { userId?: unknown; userIds?: unknown };
-  if (userIds !== undefined) {
-    const named = Array.isArray(userIds) && userIds.length > 0 && userIds.length <= MAX_NOTICE_USERS && userIds.every(isUserId);
-    return named ? { userIds } : undefined;
-  }
-  return isUserId(userId) ? { userIds: [userId] } : undefined;
+  const { userId } = data as { userId?: unknown };
+  return typeof userId === 'string' && userId.length > 0 && userId.length <= 128 ? { userId } : undefined;
 }
-
-const isUserId = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 128;

@@ -1,7 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DatabaseModule, JobEventsRepository, JobsRepository } from '@app/database';
 import { createTestDatabase, type TestDatabase, TEST_DRIVERS } from '../../database/test/test-database';
-import { JobEventPublisher } from './job-event.publisher';
 import { JobEventsModule } from './job-events.module';
 import { JobLedger } from './job-ledger';
 
@@ -53,25 +52,5 @@ describe.each(TEST_DRIVERS)(`${JobLedger.name} (%s)`, (driver) => {
 
     expect(await jobs.findById('task_ready_2')).toBeUndefined();
     expect(await events.listForUser('u-ready-2')).toEqual([]);
-  });
-
-  it('announces a batch of progress in one notice, each user named once', async () => {
-    for (const [taskId, userId] of [['task_progress_1', 'u-progress-1'], ['task_progress_2', 'u-progress-1'], ['task_progress_3', 'u-progress-2']]) {
-      await jobs.create({ ...job(taskId, userId), status: 'RUNNING' });
-    }
-    const publisher: { announce(userIds: readonly string[]): Promise<void> } = moduleRef.get<JobEventPublisher>(JobEventPublisher) as never;
-    const announce = jest.spyOn(publisher, 'announce');
-    const item = (taskId: string, userId: string, percent: number) => ({ taskId, userId, stage: 'clustering', percent, etaSeconds: null, payload: { taskId, progressPercent: percent } });
-    try {
-      const applied = await ledger.advanceProgress(
-        [item('task_progress_1', 'u-progress-1', 10), item('task_progress_2', 'u-progress-1', 20), item('task_progress_3', 'u-progress-2', 30)],
-        { kind: 'GRAPH_GENERATION', eventType: 'GRAPH_GENERATION_PROGRESS', startedAt: new Date(), deadlineAt: new Date(Date.now() + 60_000) },
-      );
-
-      expect(applied.filter((moved) => moved.event)).toHaveLength(3);
-      expect(announce.mock.calls).toEqual([[['u-progress-1', 'u-progress-2']]]);
-    } finally {
-      announce.mockRestore();
-    }
   });
 });

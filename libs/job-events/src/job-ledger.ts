@@ -121,13 +121,7 @@ export class JobLedger {
    */
   async advanceProgress(items: readonly ProgressItem[], move: ProgressMove): Promise<ProgressApplied[]> {
     const applied = await this.jobs.advanceProgress(items, move);
-    const events = applied.flatMap(({ event }) => (event ? [event] : []));
-    try {
-      // One notice for the batch, naming each user once.
-      await this.publisher.publishAll(events);
-    } catch (error) {
-      this.logger.warn(`${events.length} progress event(s) are logged but were not announced: ${describeFault(error)}`);
-    }
+    await Promise.all(applied.flatMap(({ event }) => (event ? [this.announce(event)] : [])));
     return applied;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
-import { type JobEventNotice, MAX_NOTICE_USERS } from './job-event';
+import { type JobEvent, type JobEventNotice } from './job-event';
 import { JobEventPublisher } from './job-event.publisher';
 
 export const JOB_EVENTS_CLIENT = Symbol('JOB_EVENTS_CLIENT');
@@ -20,11 +20,10 @@ export class RedisJobEventPublisher extends JobEventPublisher implements OnAppli
     super();
   }
 
-  protected async announce(userIds: readonly string[]): Promise<void> {
-    const notices: JobEventNotice[] = [];
-    for (let at = 0; at < userIds.length; at += MAX_NOTICE_USERS) notices.push({ userIds: userIds.slice(at, at + MAX_NOTICE_USERS) });
-    await Promise.all(notices.map((notice) => firstValueFrom(this.client.emit(this.channel, notice).pipe(timeout(PUBLISH_TIMEOUT_MS)), { defaultValue: undefined })));
-    this.logger.debug(`notified ${userIds.length} user(s) of new events`);
+  async publish(event: JobEvent): Promise<void> {
+    const notice: JobEventNotice = { userId: event.userId };
+    await firstValueFrom(this.client.emit(this.channel, notice).pipe(timeout(PUBLISH_TIMEOUT_MS)), { defaultValue: undefined });
+    this.logger.debug(`notified event ${event.id} (${event.type}) of task ${event.taskId}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
