@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signDevToken } from '../scripts/dev-token.mjs';
-import { adminQuery, stopProcess } from './support.mjs';
+import { adminQuery, pool, stopProcess } from './support.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -410,18 +410,6 @@ async function idleCpu(pid, ms) {
   const before = ticks();
   await sleep(ms);
   return ((ticks() - before) * 10 * 100) / ms;
-}
-
-async function pool(items, width, fn) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await fn(items[index], index);
-      }
-    }),
-  );
 }
 
 function range(n) {

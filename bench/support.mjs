@@ -1,5 +1,5 @@
 // Helpers every bench shares: child processes, the admin connection to
-// PostgreSQL, and the median of a run's figures.
+// PostgreSQL, the median of a run's figures, and a bounded-concurrency loop.
 import { createRequire } from 'node:module';
 
 const pg = createRequire(import.meta.url)('pg');
@@ -42,4 +42,17 @@ export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Runs `fn(item, index)` over `items`, at most `width` at a time. */
+export async function pool(items, width, fn) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await fn(items[index], index);
+      }
+    }),
+  );
 }

@@ -28,7 +28,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { adminQuery, median, reachable, stopProcess } from './support.mjs';
+import { adminQuery, median, pool, reachable, stopProcess } from './support.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -358,18 +358,6 @@ async function untilQueue(sqs, GetQueueAttributesCommand, queueUrl, check, timeo
     if (Date.now() > deadline) throw new Error(`queue not as expected: ${visible} visible, ${hidden} in flight`);
     await sleep(50);
   }
-}
-
-async function pool(items, width, fn) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await fn(items[index], index);
-      }
-    }),
-  );
 }
 
 /** CPU-seconds the whole machine has spent busy (user, nice, system, irq, softirq, steal), from /proc/stat; NaN elsewhere. */
